@@ -1,0 +1,43 @@
+/* record.h — what one scan learned about one host, as handed from the engine to the store.
+ * Plain data: the engine fills it, db/ stores it, readers get it back from db/. */
+#ifndef AS_RECORD_H
+#define AS_RECORD_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+enum as_port_state { AS_PORT_UNKNOWN = 0, AS_PORT_OPEN, AS_PORT_CLOSED, AS_PORT_FILTERED };
+
+/* One probed port. `reason` is nmap's vocabulary: "syn-ack", "reset", "no-response",
+ * "host-unreach", "net-unreach", "proto-unreach", "port-unreach", "admin-prohibited",
+ * "host-prohibited", "net-prohibited". `service` is the agent product or deploy channel
+ * that this port means to us ("ssh", "smb", "Opsware/HP Server Automation agent"), or "". */
+typedef struct as_port_record {
+    uint16_t port;
+    uint8_t proto;          /* IPPROTO_TCP or IPPROTO_UDP */
+    uint8_t state;          /* enum as_port_state */
+    uint8_t reason_ttl;     /* TTL of the reply that decided the state, 0 if none */
+    char reason[24];
+    char service[64];
+} as_port_record;
+
+#define AS_NAME_MAX 256     /* DNS names: 253 characters at most, sanitised by the engine */
+#define AS_TEXT_MAX 256
+
+typedef struct as_host_record {
+    uint32_t ip;            /* host byte order */
+    int up;                 /* 1 if the host answered (or -Pn and something answered) */
+    char up_reason[24];     /* "echo-reply", "reset", "syn-ack", "arp-response", "user-set"... */
+    uint8_t reply_ttl;      /* TTL of the reply that showed it up */
+    int64_t rtt_us;         /* round trip of that reply, -1 if unknown */
+    int has_mac;
+    uint8_t mac[6];
+    char name[AS_NAME_MAX]; /* reverse DNS, "" when none or DNS unreachable */
+    int managed;            /* an agent port is open */
+    char agent[AS_TEXT_MAX];  /* agent products, ", "-separated, "" if none */
+    char deploy[AS_TEXT_MAX]; /* reachable deploy channels, ","-separated: "ssh,smb,rdp" */
+    size_t nports;
+    as_port_record *ports;  /* owned by the caller */
+} as_host_record;
+
+#endif

@@ -1,0 +1,50 @@
+/* store.h — the SQLite inventory: scans, hosts, per-scan observations and port states.
+ * A sink with a small API: every function returns 0 (or an id > 0) on success and -1 on
+ * failure with a message in err (never exits, never prints). */
+#ifndef AS_STORE_H
+#define AS_STORE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "db/record.h"
+
+typedef struct as_store as_store;
+
+enum as_scan_status { AS_SCAN_RUNNING = 0, AS_SCAN_COMPLETE, AS_SCAN_INTERRUPTED, AS_SCAN_FAILED };
+
+/* Open (create=1: create file and schema if missing; create=0: the file must exist).
+ * Applies migrations up to the current schema version (PRAGMA user_version), WAL mode,
+ * busy timeout. A file that is not an agentscan database, or of a newer schema, is an error. */
+int as_store_open(as_store **out, const char *path, int create, char *err, size_t errlen);
+void as_store_close(as_store *st);
+
+/* A scan row with status 'running'. Returns the new scan id (> 0) or -1. */
+int64_t as_store_begin_scan(as_store *st, const char *targets, const char *options,
+                            double started, char *err, size_t errlen);
+
+/* Hosts are written in batches: begin, add hosts, commit. */
+int as_store_begin_batch(as_store *st, char *err, size_t errlen);
+int as_store_add_host(as_store *st, int64_t scan_id, const as_host_record *h, double seen,
+                      char *err, size_t errlen);
+int as_store_commit_batch(as_store *st, char *err, size_t errlen);
+
+typedef struct as_scan_stats {
+    uint64_t addresses;     /* addresses in the target set */
+    uint64_t hosts_up;
+    uint64_t probes_sent;
+    uint64_t replies;
+} as_scan_stats;
+
+int as_store_end_scan(as_store *st, int64_t scan_id, enum as_scan_status status, double finished,
+                      const as_scan_stats *stats, char *err, size_t errlen);
+
+/* Readers. Latest scan id (any status) or 0 if none; -1 on error. */
+int64_t as_store_latest_scan(as_store *st, char *err, size_t errlen);
+
+/* The inventory of one scan, written to out: format "table" (aligned columns, control
+ * characters replaced) or "json" (array of host objects, built with jansson).
+ * all_hosts=0 lists only hosts that are up. */
+int as_store_print_hosts(as_store *st, int64_t scan_id, const char *format, int all_hosts,
+                         FILE *out, char *err, size_t errlen);
+
+#endif
