@@ -1,0 +1,35 @@
+/* capture.h — the receive side: libpcap on the scan interface with a BPF filter for
+ * replies to our address, decoded and classified on a thread of its own; validated
+ * results go through an SPSC ring to the scan loop. */
+#ifndef AS_CAPTURE_H
+#define AS_CAPTURE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "engine/ring.h"
+#include "probes/probe.h"
+
+typedef struct as_capture {
+    void *pcap;                 /* pcap_t */
+    int dlt;
+    const as_probe_ctx *ctx;
+    as_ring *ring;
+    pthread_t thread;
+    int running;
+    atomic_int stop;
+    _Atomic uint64_t packets, accepted;
+} as_capture;
+
+/* Opens and filters the capture (0, or -AS_ERR_PERM / -AS_ERR_IFACE). */
+int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, as_ring *ring,
+                    char *err, size_t errlen);
+int as_capture_start(as_capture *c, char *err, size_t errlen);
+/* Stops the thread (if started) and closes the handle. */
+void as_capture_close(as_capture *c);
+/* Reads pending packets on the calling thread for up to timeout_ms (used before the thread
+ * starts, e.g. to wait for the gateway's ARP reply). */
+int as_capture_poll(as_capture *c, int timeout_ms);
+
+#endif

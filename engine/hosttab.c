@@ -1,0 +1,94 @@
+/* hosttab.c — live-host table (see hosttab.h): linear probing, grown at half load. */
+#include "engine/hosttab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/record.h"
+
+static size_t slot_of(uint32_t ip, size_t cap)
+{
+    uint64_t h = (uint64_t)ip * 0x9e3779b97f4a7c15ULL;
+    return (size_t)(h >> 32) & (cap - 1);
+}
+
+int as_hosttab_init(as_hosttab *t, size_t nports)
+{
+    memset(t, 0, sizeof *t);
+    t->nports = nports;
+    t->index_cap = 1024;
+    t->index = calloc(t->index_cap, sizeof *t->index);
+    return t->index == NULL ? -1 : 0;
+}
+
+void as_hosttab_free(as_hosttab *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        free(t->hosts[i].ports);
+        free(t->hosts[i].name);
+    }
+    free(t->hosts);
+    free(t->index);
+    memset(t, 0, sizeof *t);
+}
+
+long as_hosttab_find(const as_hosttab *t, uint32_t ip)
+{
+    for (size_t s = slot_of(ip, t->index_cap);; s = (s + 1) & (t->index_cap - 1)) {
+        uint32_t v = t->index[s];
+        if (v == 0)
+            return -1;
+        if (t->hosts[v - 1].ip == ip)
+            return (long)(v - 1);
+    }
+}
+
+static int grow_index(as_hosttab *t)
+{
+    size_t cap = t->index_cap * 2;
+    uint32_t *idx = calloc(cap, sizeof *idx);
+    if (idx == NULL)
+        return -1;
+    for (size_t i = 0; i < t->count; i++) {
+        size_t s = slot_of(t->hosts[i].ip, cap);
+        while (idx[s] != 0)
+            s = (s + 1) & (cap - 1);
+        idx[s] = (uint32_t)(i + 1);
+    }
+    free(t->index);
+    t->index = idx;
+    t->index_cap = cap;
+    return 0;
+}
+
+long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created)
+{
+    long found = as_hosttab_find(t, ip);
+    *created = 0;
+    if (found >= 0)
+        return found;
+    if ((t->count + 1) * 2 > t->index_cap && grow_index(t) != 0)
+        return -1;
+    if (t->count == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        as_host *h = realloc(t->hosts, cap * sizeof *h);
+        if (h == NULL)
+            return -1;
+        t->hosts = h;
+        t->cap = cap;
+    }
+    as_host *h = &t->hosts[t->count];
+    memset(h, 0, sizeof *h);
+    h->ip = ip;
+    h->rtt_us = -1;
+    h->unknown = (uint16_t)t->nports;
+    h->ports = calloc(t->nports ? t->nports : 1, sizeof *h->ports);
+    if (h->ports == NULL)
+        return -1;
+    size_t s = slot_of(ip, t->index_cap);
+    while (t->index[s] != 0)
+        s = (s + 1) & (t->index_cap - 1);
+    t->index[s] = (uint32_t)(t->count + 1);
+    *created = 1;
+    return (long)t->count++;
+}

@@ -1,0 +1,53 @@
+/* hosttab.h — the hosts that answered, and nothing else: memory grows with live hosts,
+ * never with the size of the target range. Hosts live in one array (indexes are stable
+ * handles); an open-addressing index maps address → host. */
+#ifndef AS_HOSTTAB_H
+#define AS_HOSTTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct as_port_slot {
+    uint8_t state;          /* enum as_port_state */
+    uint8_t tries;          /* probes sent */
+    uint8_t reason_ttl;
+    const char *reason;     /* static string */
+    uint64_t sent_us;       /* time of the last probe */
+} as_port_slot;
+
+enum as_host_flags {
+    AS_HOST_UP = 1,         /* answered a liveness probe (or a port, with -Pn) */
+    AS_HOST_DNS_PENDING = 2,
+    AS_HOST_WRITTEN = 4,
+    AS_HOST_HAS_MAC = 8,
+    AS_HOST_ANSWERED_PORT = 16, /* some port was open or closed */
+};
+
+typedef struct as_host {
+    uint32_t ip;
+    uint32_t flags;
+    uint8_t mac[6];
+    uint8_t reply_ttl;
+    const char *up_reason;
+    int64_t rtt_us;
+    uint16_t unknown;       /* ports whose state is not known yet */
+    char *name;             /* reverse DNS, NULL until answered */
+    as_port_slot *ports;    /* one per scanned port, in the scan's port order */
+} as_host;
+
+typedef struct as_hosttab {
+    as_host *hosts;
+    size_t count, cap;
+    uint32_t *index;        /* host number + 1, 0 = empty */
+    size_t index_cap;       /* power of two */
+    size_t nports;
+} as_hosttab;
+
+int as_hosttab_init(as_hosttab *t, size_t nports);
+void as_hosttab_free(as_hosttab *t);
+/* Host number of ip, or -1. */
+long as_hosttab_find(const as_hosttab *t, uint32_t ip);
+/* Host number of ip, added (all ports unknown) if new; *created says which. -1 on ENOMEM. */
+long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created);
+
+#endif

@@ -1,0 +1,282 @@
+/* scan.c — sets up a scan (interface, templates, sockets, capture thread, DNS, store),
+ * runs the loop that interleaves sending, replies, DNS and storing, and tears it down. */
+#include "engine/scan_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "db/record.h"
+#include "engine/clock.h"
+#include "engine/errors.h"
+
+const uint16_t as_default_ports[] = {22, 23, 25, 80, 135, 137, 138, 139, 443, 445,
+                                     513, 514, 1002, 1610, 3389, 52028};
+const size_t as_default_nports = sizeof as_default_ports / sizeof as_default_ports[0];
+
+#define FLUSH_EVERY_US 200000
+#define STOP_DNS_GRACE_US 2000000
+
+void as_scan_opts_defaults(as_scan_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ports = as_default_ports;
+    o->nports = as_default_nports;
+    o->ping_echo = 1;
+    o->ack_ports[0] = 80;
+    o->nack = 1;
+    o->resolve = 1;
+    o->max_retries = 2;
+    o->max_rate = 5000;
+    o->initial_rtt_us = 1000000;
+    o->min_rtt_us = 100000;
+    o->max_rtt_us = 10000000;
+}
+
+static void ip_str(uint32_t ip, char *buf, size_t len)
+{
+    snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+static int build_slots(as_scanner *s)
+{
+    const as_scan_opts *o = s->o;
+    s->slots = calloc(o->no_ping ? (o->nports ? o->nports : 1) : AS_MAX_SLOTS, sizeof *s->slots);
+    if (s->slots == NULL)
+        return -1;
+    if (o->no_ping) {
+        for (size_t i = 0; i < o->nports; i++)
+            s->slots[s->nslots++] = (as_slot){AS_PROBE_TCP_SYN, o->ports[i]};
+    } else {
+        if (o->ping_echo)
+            s->slots[s->nslots++] = (as_slot){AS_PROBE_ICMP_ECHO, 0};
+        for (size_t i = 0; i < o->nack; i++)
+            s->slots[s->nslots++] = (as_slot){AS_PROBE_TCP_ACK, o->ack_ports[i]};
+    }
+    return s->nslots == 0 ? -1 : 0;
+}
+
+/* The gateway's MAC when the kernel has not cached it: ask, and read the answer on this
+ * thread before the receive thread starts. */
+static int resolve_gateway(as_scanner *s, char *err, size_t errlen)
+{
+    for (int attempt = 0; attempt < 3 && !s->nif.have_gw_mac; attempt++) {
+        uint8_t *frame = as_txsock_slot(&s->tx);
+        as_txsock_commit(&s->tx, as_probe_arp.make(&s->tmpl[AS_PROBE_ARP], &s->ctx, frame, NULL,
+                                                   s->nif.gateway, 0));
+        as_txsock_flush(&s->tx);
+        uint64_t until = as_now_us() + 500000;
+        while (!s->nif.have_gw_mac && as_now_us() < until) {
+            as_capture_poll(&s->cap, 50);
+            as_result r;
+            while (as_ring_pop(&s->ring, &r))
+                if (r.probe == AS_PROBE_ARP && r.ip == s->nif.gateway) {
+                    memcpy(s->nif.gw_mac, r.mac, 6);
+                    s->nif.have_gw_mac = 1;
+                }
+        }
+    }
+    if (s->nif.have_gw_mac || s->o->offline)
+        return 0;
+    char gw[16];
+    ip_str(s->nif.gateway, gw, sizeof gw);
+    snprintf(err, errlen, "gateway %s does not answer ARP on %s (check the route and the link)", gw, s->nif.name);
+    return -AS_ERR_ROUTE;
+}
+
+static uint32_t routed_probe_ip(const as_scanner *s, const as_netif *first)
+{
+    /* Targets come in ascending order: if any is routed, the first or last one is. */
+    uint64_t n = as_targets_count(s->o->targets);
+    uint32_t lo = as_targets_get(s->o->targets, 0), hi = as_targets_get(s->o->targets, n - 1);
+    return as_netif_onlink(first, lo) ? hi : lo;
+}
+
+static int setup_network(as_scanner *s, char *err, size_t errlen)
+{
+    const as_scan_opts *o = s->o;
+    uint32_t first = as_targets_get(o->targets, 0);
+    int rc = as_netif_lookup(&s->nif, o->iface, o->src_ip, first, err, errlen);
+    if (rc == 0 && s->nif.gateway == 0) {
+        uint32_t other = routed_probe_ip(s, &s->nif);
+        if (!as_netif_onlink(&s->nif, other))
+            rc = as_netif_lookup(&s->nif, o->iface, o->src_ip, other, err, errlen);
+    }
+    if (rc != 0)
+        return rc;
+    uint16_t rnd = 0;
+    if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
+        rnd = (uint16_t)getpid();
+    memcpy(s->ctx.src_mac, s->nif.mac, 6);
+    s->ctx.src_ip = s->nif.src_ip;
+    s->ctx.src_port = (uint16_t)(32768 + (o->seed ? o->seed : rnd) % 28000) & 0xfff8;
+    s->ctx.ttl = 64;
+    as_cookie_key_init(&s->ctx.key, o->seed);
+    for (size_t i = 0; as_probe_kinds[i] != NULL; i++) {
+        const as_probe_kind *k = as_probe_kinds[i];
+        if (k->prepare(&s->tmpl[k->id], &s->ctx, err, errlen) != 0)
+            return -AS_ERR_FAIL;
+    }
+    if ((rc = as_txsock_open(&s->tx, s->nif.ifindex, s->nif.name, o->offline, err, errlen)) != 0)
+        return rc;
+    if (as_ring_init(&s->ring, 1 << 16) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -AS_ERR_FAIL;
+    }
+    if (!o->offline && (rc = as_capture_open(&s->cap, s->nif.name, &s->ctx, &s->ring, err, errlen)) != 0)
+        return rc;
+    if (s->nif.gateway != 0 && !s->nif.have_gw_mac && (rc = resolve_gateway(s, err, errlen)) != 0)
+        return rc;
+    if (!o->offline && (rc = as_capture_start(&s->cap, err, errlen)) != 0)
+        return rc;
+    return 0;
+}
+
+static int setup_state(as_scanner *s, char *err, size_t errlen)
+{
+    const as_scan_opts *o = s->o;
+    s->naddr = as_targets_count(o->targets);
+    s->port_order = calloc(o->nports ? o->nports : 1, sizeof *s->port_order);
+    s->port_index = calloc(65536, sizeof *s->port_index);
+    s->port_records = calloc(o->nports ? o->nports : 1, sizeof *s->port_records);
+    if (s->port_order == NULL || s->port_index == NULL || s->port_records == NULL ||
+        build_slots(s) != 0 || as_hosttab_init(&s->hosts, o->nports) != 0) {
+        snprintf(err, errlen, "out of memory (or nothing to probe)");
+        return -AS_ERR_FAIL;
+    }
+    for (size_t i = 0; i < o->nports; i++)
+        s->port_index[o->ports[i]] = (uint32_t)i + 1;
+    as_permute_init(&s->perm, s->naddr * s->nslots, o->seed ? o->seed : s->ctx.key.k0);
+    s->rng = s->ctx.key.k1;
+    /* -Pn sweeps ports, so retries apply in full; liveness already sends two different
+     * probes per address, so one retry of each makes a loss of both very unlikely. */
+    s->passes = 1 + (unsigned)(o->no_ping ? o->max_retries : (o->max_retries > 0 ? 1 : 0));
+    as_rtt_init(&s->rtt, o->initial_rtt_us, o->min_rtt_us, o->max_rtt_us);
+    if (o->resolve && as_dns_open(&s->dns, o->dns_servers, 1000, 2, err, errlen) != 0)
+        return -AS_ERR_USAGE;
+    return 0;
+}
+
+static int loop_done(as_scanner *s, uint64_t now)
+{
+    uint64_t timeout = as_rtt_timeout(&s->rtt);
+    if (s->stopping) {
+        if (now < s->stop_us + timeout)
+            return 0;
+        return as_dns_pending(s->dns) == 0 || now >= s->stop_us + timeout + STOP_DNS_GRACE_US;
+    }
+    return !as_scan_sweep_pending(s, now) && s->sendq.count == 0 && s->waitq.count == 0 &&
+           as_dns_pending(s->dns) == 0;
+}
+
+static int run_loop(as_scanner *s)
+{
+    as_ratelimit_init(&s->rl, s->o->max_rate, as_now_us());
+    for (;;) {
+        uint64_t now = as_now_us();
+        as_result r;
+        unsigned got = 0;
+        while (got < 4096 && as_ring_pop(&s->ring, &r)) {
+            as_scan_handle(s, &r);
+            got++;
+        }
+        if (s->dns != NULL)
+            as_dns_process(s->dns, 0);
+        if (!s->stopping && s->o->interrupted != NULL && *s->o->interrupted) {
+            s->stopping = 1;
+            s->stop_us = now;
+        }
+        unsigned sent = 0;
+        if (!s->stopping) {
+            as_scan_expire(s, now);
+            unsigned budget = as_ratelimit_take(&s->rl, now, AS_TX_BATCH);
+            sent = as_scan_fill_batch(s, now, budget);
+            as_ratelimit_refund(&s->rl, budget - sent);
+            as_txsock_flush(&s->tx);
+        }
+        if (now - s->last_flush_us >= FLUSH_EVERY_US && as_scan_flush(s) != 0)
+            return -AS_ERR_DB;
+        as_progress_update(s, now, 0);
+        if (loop_done(s, now))
+            return 0;
+        if (sent == 0 && got == 0) {
+            uint64_t wait = as_ratelimit_wait_us(&s->rl);
+            usleep((useconds_t)(wait > 0 && wait < 1000 ? wait : 500));
+        }
+    }
+}
+
+static void teardown(as_scanner *s)
+{
+    as_capture_close(&s->cap);
+    as_txsock_close(&s->tx);
+    as_dns_close(s->dns);
+    s->dns = NULL;
+    as_ring_free(&s->ring);
+    as_hosttab_free(&s->hosts);
+    as_fifo_free(&s->sendq);
+    as_fifo_free(&s->waitq);
+    as_fifo_free(&s->doneq);
+    free(s->slots);
+    free(s->port_order);
+    free(s->port_index);
+    free(s->port_records);
+}
+
+int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t errlen)
+{
+    as_scanner *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -AS_ERR_FAIL;
+    }
+    memset(sum, 0, sizeof *sum);
+    s->o = o;
+    s->sum = sum;
+    s->tx.fd = -1;
+    s->started_us = as_now_us();
+    int rc = setup_network(s, err, errlen);
+    if (rc == 0)
+        rc = setup_state(s, err, errlen);
+    if (rc == 0) {
+        s->scan_id = as_store_begin_scan(o->store, as_targets_describe(o->targets),
+                                         o->options_text ? o->options_text : "", as_wall_time(), err, errlen);
+        if (s->scan_id < 0)
+            rc = -AS_ERR_DB;
+    }
+    if (rc == 0) {
+        sum->scan_id = s->scan_id;
+        rc = run_loop(s);
+        as_progress_update(s, as_now_us(), 1);
+        if (rc == 0) {
+            /* Answers still in flight can no longer change anything stored. */
+            as_dns_close(s->dns);
+            s->dns = NULL;
+            as_scan_finish_hosts(s);
+            if (as_scan_flush(s) != 0)
+                rc = -AS_ERR_DB;
+        }
+        if (rc == -AS_ERR_DB)
+            snprintf(err, errlen, "%s", s->store_err);
+        sum->addresses = s->naddr;
+        sum->probes_sent = s->tx.sent;
+        sum->replies = s->replies;
+        sum->hosts_up = s->hosts_up;
+        sum->interrupted = s->stopping;
+        sum->seconds = (double)(as_now_us() - s->started_us) / 1e6;
+        as_scan_stats st = {s->naddr, s->hosts_up, s->tx.sent, s->replies};
+        enum as_scan_status status = rc != 0 ? AS_SCAN_FAILED : s->stopping ? AS_SCAN_INTERRUPTED : AS_SCAN_COMPLETE;
+        char e2[256];
+        if (as_store_end_scan(o->store, s->scan_id, status, as_wall_time(), &st, e2, sizeof e2) != 0 && rc == 0) {
+            snprintf(err, errlen, "%s", e2);
+            rc = -AS_ERR_DB;
+        }
+        if (rc == 0 && s->stopping)
+            rc = AS_ERR_INTERRUPTED;
+    }
+    teardown(s);
+    free(s);
+    return rc;
+}

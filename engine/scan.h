@@ -1,0 +1,61 @@
+/* scan.h — one scan from target set to stored inventory: liveness, SYN scan of the live
+ * hosts, reverse DNS, agent and deploy flags, streamed into the store in batches. */
+#ifndef AS_SCAN_H
+#define AS_SCAN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/store.h"
+#include "engine/targets.h"
+#include "fingerprints/agents.h"
+
+#define AS_MAX_PORTS 65536
+#define AS_MAX_ACK_PORTS 16
+
+typedef struct as_scan_opts {
+    as_targets *targets;
+    const uint16_t *ports;          /* TCP ports for the SYN scan */
+    size_t nports;
+    int ping_echo;                  /* -PE */
+    uint16_t ack_ports[AS_MAX_ACK_PORTS];   /* -PA<ports> */
+    size_t nack;
+    int no_ping;                    /* -Pn: every address is probed on every port */
+    int resolve;                    /* reverse DNS (-n turns it off) */
+    const char *dns_servers;        /* NULL: the system's resolvers */
+    const char *iface;              /* -e */
+    uint32_t src_ip;                /* -S, 0 = the interface's */
+    int max_retries;
+    double max_rate;                /* packets per second, <= 0 unlimited */
+    uint64_t initial_rtt_us, min_rtt_us, max_rtt_us;
+    uint64_t seed;                  /* 0 = random */
+    int verbose;
+    int progress;                   /* draw the progress line on stderr */
+    int offline;                    /* build and pace, do not send */
+    const as_port_table *agents;
+    const as_port_table *deploy;
+    as_store *store;
+    const char *options_text;       /* the command line, for the scan row */
+    volatile sig_atomic_t *interrupted; /* set by SIGINT: stop sending, store, mark */
+} as_scan_opts;
+
+typedef struct as_scan_summary {
+    int64_t scan_id;
+    uint64_t addresses, probes_sent, replies, hosts_up, ports_open;
+    double seconds;
+    int interrupted;
+} as_scan_summary;
+
+/* Fills the nmap-like defaults: -PE -PA80, 2 retries, 1 s initial RTT timeout. */
+void as_scan_opts_defaults(as_scan_opts *o);
+
+/* Runs the scan. Returns 0, AS_ERR_INTERRUPTED (positive: results stored), or a negative
+ * enum as_error with err set. */
+int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t errlen);
+
+/* The default deploy/agent port list. */
+extern const uint16_t as_default_ports[];
+extern const size_t as_default_nports;
+
+#endif

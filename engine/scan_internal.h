@@ -1,0 +1,91 @@
+/* scan_internal.h — the state of a running scan, shared by the files that make up the
+ * scan loop: scan.c (setup, teardown), scan_send.c (what to send next), scan_reply.c
+ * (what replies mean), scan_store.c (host records to the store), progress.c. Only the
+ * scan loop's thread touches it; the receive thread speaks through the ring. */
+#ifndef AS_SCAN_INTERNAL_H
+#define AS_SCAN_INTERNAL_H
+
+#include "engine/capture.h"
+#include "engine/dns.h"
+#include "engine/fifo.h"
+#include "engine/hosttab.h"
+#include "engine/netif.h"
+#include "engine/permute.h"
+#include "engine/ratelimit.h"
+#include "engine/ring.h"
+#include "engine/rtt.h"
+#include "engine/scan.h"
+#include "engine/txsock.h"
+#include "probes/probe.h"
+
+/* One entry of the sweep: a liveness probe kind and its port, or (-Pn) a SYN port. */
+typedef struct as_slot {
+    uint8_t probe;
+    uint16_t port;
+} as_slot;
+
+#define AS_MAX_SLOTS (AS_MAX_ACK_PORTS + 1)
+
+typedef struct as_scanner {
+    const as_scan_opts *o;
+    as_netif nif;
+    as_probe_ctx ctx;
+    as_template tmpl[5];            /* by enum as_probe_id */
+    as_txsock tx;
+    as_ring ring;
+    as_capture cap;
+    as_dns *dns;
+    as_hosttab hosts;
+    as_ratelimit rl;
+    as_rtt rtt;
+    int64_t scan_id;
+
+    /* The sweep: a permutation over (address, slot) pairs, walked once per pass. */
+    as_slot *slots;                 /* -Pn: one per port; else the liveness probes */
+    size_t nslots;
+    uint64_t naddr;
+    as_permute perm;
+    uint64_t cursor;                /* position within the current pass */
+    unsigned pass, passes;
+    uint64_t pass_end_us;           /* when the previous pass sent its last probe */
+    int sweep_done;
+    uint64_t last_sweep_us;
+
+    as_fifo sendq;                  /* port probes of live hosts, to send now */
+    as_fifo waitq;                  /* sent port probes, oldest first */
+    uint16_t *port_order;           /* per-host shuffle scratch */
+    uint32_t *port_index;           /* port number → index + 1 in o->ports, 0 = not scanned */
+    uint64_t rng;
+
+    as_fifo doneq;                  /* hosts ready to store */
+    as_port_record *port_records;   /* scratch for one host record */
+    uint64_t last_flush_us;
+    int stopping;
+    uint64_t stop_us;
+    uint64_t started_us;
+    int store_failed;
+    char store_err[256];
+
+    as_scan_summary *sum;
+    uint64_t replies, hosts_up, probes_total_est;
+    uint64_t last_progress_us, progress_sent, progress_t;
+    double progress_rate;
+} as_scanner;
+
+/* scan_send.c */
+unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget);
+void as_scan_expire(as_scanner *s, uint64_t now);
+int as_scan_sweep_pending(const as_scanner *s, uint64_t now);
+
+/* scan_reply.c */
+void as_scan_handle(as_scanner *s, const as_result *r);
+void as_scan_host_check_done(as_scanner *s, long h);
+void as_scan_finish_hosts(as_scanner *s);
+
+/* scan_store.c */
+int as_scan_flush(as_scanner *s);
+
+/* progress.c */
+void as_progress_update(as_scanner *s, uint64_t now, int final);
+
+#endif

@@ -1,0 +1,164 @@
+/* scan_reply.c — what a validated reply means for the scan: a host is up (queue its port
+ * probes, ask DNS), a port has a state, a host is complete and can be stored. */
+#include "engine/scan_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/record.h"
+#include "engine/clock.h"
+
+static uint64_t rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static void on_name(void *arg, uint32_t ip, const char *name)
+{
+    as_scanner *s = arg;
+    long hn = as_hosttab_find(&s->hosts, ip);
+    if (hn < 0)
+        return;
+    as_host *h = &s->hosts.hosts[hn];
+    h->flags &= ~(uint32_t)AS_HOST_DNS_PENDING;
+    if (name != NULL && h->name == NULL)
+        h->name = strdup(name);
+    as_scan_host_check_done(s, hn);
+}
+
+/* Port probes in a random order per host, so no host sees its ports in sequence. */
+static void queue_ports(as_scanner *s, long hn)
+{
+    size_t n = s->o->nports;
+    for (size_t i = 0; i < n; i++)
+        s->port_order[i] = (uint16_t)i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&s->rng) % i);
+        uint16_t t = s->port_order[i - 1];
+        s->port_order[i - 1] = s->port_order[j];
+        s->port_order[j] = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        as_fifo_push(&s->sendq, ((uint64_t)hn << 16) | s->port_order[i]);
+}
+
+static void mark_up(as_scanner *s, long hn, const as_result *r)
+{
+    as_host *h = &s->hosts.hosts[hn];
+    h->flags |= AS_HOST_UP;
+    h->up_reason = r->reason;
+    h->reply_ttl = r->ttl;
+    s->hosts_up++;
+    if (s->dns != NULL) {
+        h->flags |= AS_HOST_DNS_PENDING;
+        as_dns_lookup(s->dns, h->ip, on_name, s);
+    }
+}
+
+static void take_mac(as_scanner *s, as_host *h, const as_result *r)
+{
+    /* A frame's source MAC is the host's own only when it is on our segment. */
+    if (r->has_mac == 1 || (r->has_mac == 2 && as_netif_onlink(&s->nif, r->ip))) {
+        memcpy(h->mac, r->mac, 6);
+        h->flags |= AS_HOST_HAS_MAC;
+    }
+}
+
+static void handle_host_up(as_scanner *s, const as_result *r)
+{
+    if (!as_targets_contains(s->o->targets, r->ip))
+        return;
+    if (r->probe == AS_PROBE_ARP && !as_netif_onlink(&s->nif, r->ip))
+        return;
+    int created;
+    long hn = as_hosttab_add(&s->hosts, r->ip, &created);
+    if (hn < 0)
+        return;
+    as_host *h = &s->hosts.hosts[hn];
+    take_mac(s, h, r);
+    if (h->flags & AS_HOST_UP)
+        return;
+    mark_up(s, hn, r);
+    queue_ports(s, hn);
+    as_scan_host_check_done(s, hn);
+}
+
+static void handle_port(as_scanner *s, const as_result *r)
+{
+    long hn = as_hosttab_find(&s->hosts, r->ip);
+    if (hn < 0) {
+        /* Without -Pn a port reply from a host that never passed liveness is stale. */
+        if (!s->o->no_ping || !as_targets_contains(s->o->targets, r->ip))
+            return;
+        int created;
+        hn = as_hosttab_add(&s->hosts, r->ip, &created);
+        if (hn < 0)
+            return;
+    }
+    uint32_t pi = s->port_index[r->port];
+    if (pi == 0)
+        return;
+    as_host *h = &s->hosts.hosts[hn];
+    take_mac(s, h, r);
+    as_port_slot *ps = &h->ports[pi - 1];
+    if (ps->state != AS_PORT_UNKNOWN)
+        return;
+    ps->state = r->state;
+    ps->reason = r->reason;
+    ps->reason_ttl = r->ttl;
+    h->unknown--;
+    /* Karn's rule: only an answer to a probe sent once measures the round trip. */
+    if (ps->tries == 1 && r->t_us > ps->sent_us) {
+        as_rtt_sample(&s->rtt, r->t_us - ps->sent_us);
+        if (h->rtt_us < 0)
+            h->rtt_us = (int64_t)(r->t_us - ps->sent_us);
+    }
+    if (r->state == AS_PORT_OPEN || r->state == AS_PORT_CLOSED) {
+        h->flags |= AS_HOST_ANSWERED_PORT;
+        if (!(h->flags & AS_HOST_UP))
+            mark_up(s, hn, r);
+    }
+    as_scan_host_check_done(s, hn);
+}
+
+void as_scan_handle(as_scanner *s, const as_result *r)
+{
+    s->replies++;
+    if (r->kind == AS_RES_HOST_UP)
+        handle_host_up(s, r);
+    else if (r->kind == AS_RES_PORT)
+        handle_port(s, r);
+}
+
+void as_scan_host_check_done(as_scanner *s, long hn)
+{
+    as_host *h = &s->hosts.hosts[hn];
+    if ((h->flags & (AS_HOST_WRITTEN | AS_HOST_DNS_PENDING)) || !(h->flags & AS_HOST_UP) || h->unknown > 0)
+        return;
+    h->flags |= AS_HOST_WRITTEN;
+    as_fifo_push(&s->doneq, (uint64_t)hn);
+}
+
+void as_scan_finish_hosts(as_scanner *s)
+{
+    for (size_t hn = 0; hn < s->hosts.count; hn++) {
+        as_host *h = &s->hosts.hosts[hn];
+        if ((h->flags & AS_HOST_WRITTEN) || !(h->flags & AS_HOST_UP))
+            continue;
+        /* A finished sweep has asked every port max_retries + 1 times; an interrupted
+         * one leaves unasked ports unknown rather than claim they are filtered. */
+        for (size_t i = 0; i < s->o->nports && !s->stopping; i++) {
+            if (h->ports[i].state == AS_PORT_UNKNOWN) {
+                h->ports[i].state = AS_PORT_FILTERED;
+                h->ports[i].reason = "no-response";
+                h->unknown--;
+            }
+        }
+        h->flags &= ~(uint32_t)AS_HOST_DNS_PENDING;
+        h->flags |= AS_HOST_WRITTEN;
+        as_fifo_push(&s->doneq, (uint64_t)hn);
+    }
+}

@@ -1,0 +1,132 @@
+/* scan_send.c — chooses what goes into the next transmit batch: first the port probes of
+ * hosts that are known to be up (they are few and someone is waiting for them), then the
+ * next entries of the sweep permutation. Also expires port probes that got no answer. */
+#include "engine/scan_internal.h"
+
+#include "db/record.h"
+
+/* Skipping answered entries on retry passes is cheap, but bound it per call so that a
+ * pass over a huge, mostly answered range still returns to the receive ring often. */
+#define MAX_SKIPS_PER_FILL 65536
+
+static const uint8_t *mac_for(const as_scanner *s, const as_host *h)
+{
+    if (h != NULL && (h->flags & AS_HOST_HAS_MAC))
+        return h->mac;
+    return s->nif.gw_mac;
+}
+
+static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, uint16_t port)
+{
+    const as_probe_kind *k = as_probe_by_id(probe);
+    uint8_t *frame = as_txsock_slot(&s->tx);
+    as_txsock_commit(&s->tx, k->make(&s->tmpl[probe], &s->ctx, frame, mac, ip, port));
+}
+
+/* A port probe of a live host; 1 if one was queued for sending. */
+static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
+{
+    as_host *h = &s->hosts.hosts[item >> 16];
+    as_port_slot *ps = &h->ports[item & 0xffff];
+    if (ps->state != AS_PORT_UNKNOWN)
+        return 0;
+    emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[item & 0xffff]);
+    ps->tries++;
+    ps->sent_us = now;
+    as_fifo_push(&s->waitq, item);
+    return 1;
+}
+
+static void advance_cursor(as_scanner *s, uint64_t now)
+{
+    if (++s->cursor < s->perm.n)
+        return;
+    s->cursor = 0;
+    s->pass_end_us = now;
+    if (++s->pass >= s->passes) {
+        s->sweep_done = 1;
+        s->last_sweep_us = now;
+    }
+}
+
+/* The next sweep entry; 1 if a probe was queued, 0 if the entry was skipped. */
+static int send_sweep_entry(as_scanner *s, uint64_t now)
+{
+    uint64_t v = as_permute_at(&s->perm, s->cursor);
+    advance_cursor(s, now);
+    uint64_t addr = v / s->nslots;
+    const as_slot *slot = &s->slots[v % s->nslots];
+    uint32_t ip = as_targets_get(s->o->targets, addr);
+    long hn = as_hosttab_find(&s->hosts, ip);
+    const as_host *h = hn >= 0 ? &s->hosts.hosts[hn] : NULL;
+
+    if (as_netif_onlink(&s->nif, ip)) {
+        /* On the local segment ARP is the liveness test (and gives the MAC); it takes
+         * the first slot, and later passes ask only those that have not answered. */
+        if (slot != &s->slots[0] || (h != NULL && (h->flags & AS_HOST_UP)))
+            return 0;
+        emit(s, AS_PROBE_ARP, NULL, ip, 0);
+        return 1;
+    }
+    if (h != NULL) {
+        if (!s->o->no_ping && (h->flags & AS_HOST_UP))
+            return 0;
+        if (s->o->no_ping) {
+            uint32_t pi = (uint32_t)(v % s->nslots);
+            if (h->ports[pi].state != AS_PORT_UNKNOWN)
+                return 0;
+        }
+    }
+    emit(s, slot->probe, s->nif.gw_mac, ip, slot->port);
+    return 1;
+}
+
+int as_scan_sweep_pending(const as_scanner *s, uint64_t now)
+{
+    return !s->sweep_done || now < s->last_sweep_us + as_rtt_timeout(&s->rtt);
+}
+
+unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget)
+{
+    unsigned n = 0, skips = 0;
+    while (n < budget && !as_txsock_full(&s->tx)) {
+        if (s->sendq.count > 0) {
+            n += (unsigned)send_port_probe(s, as_fifo_pop(&s->sendq), now);
+            continue;
+        }
+        if (s->sweep_done || skips > MAX_SKIPS_PER_FILL)
+            break;
+        /* A retry pass starts only once the last pass's replies have had time to come. */
+        if (s->cursor == 0 && s->pass > 0 && now < s->pass_end_us + as_rtt_timeout(&s->rtt))
+            break;
+        if (send_sweep_entry(s, now))
+            n++;
+        else
+            skips++;
+    }
+    return n;
+}
+
+void as_scan_expire(as_scanner *s, uint64_t now)
+{
+    uint64_t timeout = as_rtt_timeout(&s->rtt);
+    while (s->waitq.count > 0) {
+        uint64_t item = as_fifo_front(&s->waitq);
+        long hn = (long)(item >> 16);
+        as_host *h = &s->hosts.hosts[hn];
+        as_port_slot *ps = &h->ports[item & 0xffff];
+        if (ps->state == AS_PORT_UNKNOWN && now < ps->sent_us + timeout)
+            break;
+        as_fifo_pop(&s->waitq);
+        if (ps->state != AS_PORT_UNKNOWN)
+            continue;
+        if (ps->tries <= s->o->max_retries) {
+            as_fifo_push(&s->sendq, item);
+            continue;
+        }
+        ps->state = AS_PORT_FILTERED;
+        ps->reason = "no-response";
+        h->unknown--;
+        as_scan_host_check_done(s, hn);
+    }
+}

@@ -1,0 +1,97 @@
+/* scan_store.c — turns finished hosts into records (ports, agent products, deploy
+ * channels) and writes them to the store in one transaction per batch. */
+#include "engine/scan_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/record.h"
+#include "engine/clock.h"
+
+static void append_list(char *buf, size_t len, const char *sep, const char *item)
+{
+    /* Skip duplicates: two SMB ports make one "smb" channel. */
+    size_t il = strlen(item);
+    for (const char *p = buf; (p = strstr(p, item)) != NULL; p += il) {
+        int starts = p == buf || strncmp(p - strlen(sep), sep, strlen(sep)) == 0;
+        int ends = p[il] == '\0' || strncmp(p + il, sep, strlen(sep)) == 0;
+        if (starts && ends)
+            return;
+    }
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%s%s", used ? sep : "", item);
+}
+
+static void describe_port(const as_scanner *s, as_host_record *rec, as_port_record *pr)
+{
+    const char *agent = s->o->agents ? as_port_table_product(s->o->agents, pr->port, pr->proto) : NULL;
+    const char *channel = s->o->deploy ? as_port_table_product(s->o->deploy, pr->port, pr->proto) : NULL;
+    const char *service = agent ? agent : channel;
+    snprintf(pr->service, sizeof pr->service, "%s", service ? service : "");
+    if (pr->state != AS_PORT_OPEN)
+        return;
+    if (agent != NULL) {
+        rec->managed = 1;
+        append_list(rec->agent, sizeof rec->agent, ", ", agent);
+    } else if (channel != NULL) {
+        append_list(rec->deploy, sizeof rec->deploy, ",", channel);
+    }
+}
+
+static void build_record(const as_scanner *s, const as_host *h, as_host_record *rec, as_port_record *ports)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->ip = h->ip;
+    rec->up = 1;
+    snprintf(rec->up_reason, sizeof rec->up_reason, "%s", h->up_reason ? h->up_reason : "");
+    rec->reply_ttl = h->reply_ttl;
+    rec->rtt_us = h->rtt_us;
+    rec->has_mac = (h->flags & AS_HOST_HAS_MAC) != 0;
+    memcpy(rec->mac, h->mac, 6);
+    snprintf(rec->name, sizeof rec->name, "%s", h->name ? h->name : "");
+    rec->ports = ports;
+    for (size_t i = 0; i < s->o->nports; i++) {
+        as_port_record *pr = &ports[rec->nports];
+        if (h->ports[i].state == AS_PORT_UNKNOWN)
+            continue;
+        memset(pr, 0, sizeof *pr);
+        pr->port = s->o->ports[i];
+        pr->proto = 6;
+        pr->state = h->ports[i].state;
+        pr->reason_ttl = h->ports[i].reason_ttl;
+        snprintf(pr->reason, sizeof pr->reason, "%s", h->ports[i].reason ? h->ports[i].reason : "");
+        describe_port(s, rec, pr);
+        rec->nports++;
+    }
+}
+
+int as_scan_flush(as_scanner *s)
+{
+    s->last_flush_us = as_now_us();
+    if (s->doneq.count == 0 || s->store_failed)
+        return s->store_failed ? -1 : 0;
+    as_store *st = s->o->store;
+    char *err = s->store_err;
+    size_t errlen = sizeof s->store_err;
+    if (as_store_begin_batch(st, err, errlen) != 0) {
+        s->store_failed = 1;
+        return -1;
+    }
+    double seen = as_wall_time();
+    while (s->doneq.count > 0) {
+        const as_host *h = &s->hosts.hosts[as_fifo_pop(&s->doneq)];
+        as_host_record rec;
+        build_record(s, h, &rec, s->port_records);
+        if (as_store_add_host(st, s->scan_id, &rec, seen, err, errlen) != 0) {
+            s->store_failed = 1;
+            return -1;
+        }
+        for (size_t i = 0; i < rec.nports; i++)
+            s->sum->ports_open += rec.ports[i].state == AS_PORT_OPEN;
+    }
+    if (as_store_commit_batch(st, err, errlen) != 0) {
+        s->store_failed = 1;
+        return -1;
+    }
+    return 0;
+}

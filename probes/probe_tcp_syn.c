@@ -1,0 +1,98 @@
+/* probe_tcp_syn.c — the SYN scan probe: SYN with an MSS option, cookie in the sequence
+ * number. SYN/ACK = open, RST = closed, ICMP unreachable 1,2,3,9,10,13 = filtered. */
+#include "probes/probe.h"
+
+#include <libnet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/record.h"
+
+#define SYN_OFFSET 0
+#define TCP_AT 34   /* Ethernet 14 + IPv4 20 */
+
+static int syn_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size_t errlen)
+{
+    libnet_t *l = as_libnet_builder(err, errlen);
+    if (l == NULL)
+        return -1;
+    static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};  /* MSS 1460, as nmap's SYN scan */
+    uint8_t zero_mac[6] = {0};
+    int ok = libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
+             libnet_build_tcp((uint16_t)(ctx->src_port + SYN_OFFSET), 0, 0, 0, TH_SYN, 1024, 0, 0,
+                              LIBNET_TCP_H + sizeof mss, NULL, 0, l, 0) != -1 &&
+             libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H + sizeof mss, 0, 0, 0, ctx->ttl,
+                               IPPROTO_TCP, 0, htonl(ctx->src_ip), 0, NULL, 0, l, 0) != -1 &&
+             libnet_build_ethernet(zero_mac, ctx->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1;
+    int rc = -1;
+    if (!ok)
+        snprintf(err, errlen, "libnet: cannot build SYN template: %s", libnet_geterror(l));
+    else
+        rc = as_template_from_libnet(l, t, err, errlen);
+    libnet_destroy(l);
+    return rc;
+}
+
+static size_t syn_make(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,
+                       const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port)
+{
+    uint16_t sport = (uint16_t)(ctx->src_port + SYN_OFFSET);
+    uint32_t cookie = as_cookie(&ctx->key, AS_PROBE_TCP_SYN, ctx->src_ip, dst_ip, sport, dst_port);
+    memcpy(out, t->bytes, t->len);
+    as_patch_eth_ip(out, dst_mac, dst_ip, (uint16_t)(cookie >> 16));
+    as_put16(out + TCP_AT + 2, dst_port);
+    as_put32(out + TCP_AT + 4, cookie);
+    as_patch_tcp_checksum(out, t->len);
+    return t->len;
+}
+
+static int syn_classify(const as_packet *p, const as_probe_ctx *ctx, as_result *res)
+{
+    uint16_t sport = (uint16_t)(ctx->src_port + SYN_OFFSET);
+    if (p->l4 == AS_L4_TCP) {
+        if (p->ip_dst != ctx->src_ip || p->dport != sport)
+            return 0;
+        uint32_t cookie = as_cookie(&ctx->key, AS_PROBE_TCP_SYN, ctx->src_ip, p->ip_src, sport, p->sport);
+        if (p->ack != cookie + 1)
+            return 0;
+        if ((p->flags & (AS_TH_SYN | AS_TH_ACK)) == (AS_TH_SYN | AS_TH_ACK) && !(p->flags & AS_TH_RST)) {
+            res->state = AS_PORT_OPEN;
+            res->reason = "syn-ack";
+        } else if (p->flags & AS_TH_RST) {
+            res->state = AS_PORT_CLOSED;
+            res->reason = "reset";
+        } else {
+            return 0;
+        }
+        res->ip = p->ip_src;
+        res->port = p->sport;
+    } else if (p->l4 == AS_L4_ICMP && p->icmp_type == 3 && p->has_quote) {
+        const as_quoted *q = &p->quote;
+        if (q->proto != 6 || q->src != ctx->src_ip || q->sport != sport)
+            return 0;
+        if (q->seq != as_cookie(&ctx->key, AS_PROBE_TCP_SYN, ctx->src_ip, q->dst, sport, q->dport))
+            return 0;
+        res->reason = as_unreach_reason(p->icmp_code);
+        if (res->reason == NULL)
+            return 0;
+        res->state = AS_PORT_FILTERED;
+        res->ip = q->dst;
+        res->port = q->dport;
+    } else {
+        return 0;
+    }
+    res->kind = AS_RES_PORT;
+    res->probe = AS_PROBE_TCP_SYN;
+    res->proto = IPPROTO_TCP;
+    res->ttl = p->ttl;
+    return 1;
+}
+
+const as_probe_kind as_probe_tcp_syn = {
+    .name = "tcp-syn",
+    .id = AS_PROBE_TCP_SYN,
+    .port_offset = SYN_OFFSET,
+    .prepare = syn_prepare,
+    .make = syn_make,
+    .classify = syn_classify,
+};

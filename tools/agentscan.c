@@ -1,0 +1,99 @@
+/* agentscan.c — the command: dispatches to subcommands, prints help and version. Thin on
+ * purpose: every behaviour a test needs lives in the library. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/errors.h"
+#include "tools/cli.h"
+
+void cli_usage(void)
+{
+    printf("agentscan %s - agentless discovery for agent deployment\n"
+           "\n"
+           "Usage:\n"
+           "  agentscan scan [options] TARGET...   sweep, SYN-scan, store in the inventory\n"
+           "  agentscan hosts [--scan ID] [--format table|json] [--all]\n"
+           "\n"
+           "Targets: 198.18.1.5  198.18.0.0/16  198.18.1-3.1-254  host.example  -iL FILE\n"
+           "  --exclude SPEC[,SPEC]  --excludefile FILE\n"
+           "Scan options (nmap's meaning):\n"
+           "  -p PORTS        ports to SYN-scan (default: the 16 deploy/agent ports)\n"
+           "  -PE  -PA[PORTS] liveness probes: ICMP echo, TCP ACK (default both, ACK to 80)\n"
+           "  -Pn             no liveness test: probe every address on every port\n"
+           "  -n              no reverse DNS     --dns-servers IP[,IP]\n"
+           "  -e IFACE  -S ADDR          interface and source address\n"
+           "  --max-retries N (2)  --max-rate PPS (5000)  --seed N  -v\n"
+           "  --agents FILE  --deploy-table FILE   port tables (default: installed ones)\n"
+           "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db)  --help  --version\n"
+           "\n"
+           "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 bad target, 4 no permission\n"
+           "(root or CAP_NET_RAW needed), 5 interface, 6 no route, 7 database, 8 data file,\n"
+           "130 interrupted (results so far are stored).\n",
+           AS_VERSION);
+}
+
+int cli_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("agentscan: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+const char *cli_db_path(const char *given)
+{
+    if (given != NULL)
+        return given;
+    const char *env = getenv("AGENTSCAN_DB");
+    return env != NULL && *env != '\0' ? env : "agentscan.db";
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '\0') {
+        if (*i + 1 >= argc)
+            return -1;
+        *value = argv[++*i];
+        return 1;
+    }
+    if (name[1] == '-' && a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (name[1] != '-' && strlen(name) == 2) {
+        *value = a + n;     /* -p22,80 / -eeth0 */
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_usage();
+        return AS_ERR_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        cli_usage();
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("agentscan %s\n", AS_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "scan") == 0)
+        return cli_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "hosts") == 0)
+        return cli_hosts(argc - 1, argv + 1);
+    return cli_fail(AS_ERR_USAGE, "unknown command '%s' (try 'agentscan --help')", cmd);
+}

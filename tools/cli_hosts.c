@@ -1,0 +1,56 @@
+/* cli_hosts.c — `agentscan hosts`: the inventory of one scan as a table or JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/store.h"
+#include "engine/errors.h"
+#include "tools/cli.h"
+
+int cli_hosts(int argc, char **argv)
+{
+    const char *db = NULL, *format = "table", *scan = NULL, *v = NULL;
+    int all = 0;
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = cli_opt_value(argc, argv, &i, "--db", &v)) != 0)
+            db = v;
+        else if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0)
+            format = v;
+        else if ((r = cli_opt_value(argc, argv, &i, "--scan", &v)) != 0)
+            scan = v;
+        else if (strcmp(argv[i], "--all") == 0)
+            r = 1, all = 1;
+        else if (strcmp(argv[i], "--help") == 0) {
+            cli_usage();
+            return 0;
+        } else
+            return cli_fail(AS_ERR_USAGE, "hosts: unknown option '%s' (try 'agentscan --help')", argv[i]);
+        if (r < 0)
+            return cli_fail(AS_ERR_USAGE, "hosts: option '%s' needs a value", argv[i]);
+    }
+    char err[512];
+    as_store *st;
+    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_DB, "%s", err);
+    int64_t id;
+    if (scan != NULL) {
+        char *end;
+        id = strtoll(scan, &end, 10);
+        if (*end != '\0' || id <= 0) {
+            as_store_close(st);
+            return cli_fail(AS_ERR_USAGE, "hosts: --scan takes a scan number, not '%s'", scan);
+        }
+    } else if ((id = as_store_latest_scan(st, err, sizeof err)) <= 0) {
+        as_store_close(st);
+        if (id < 0)
+            return cli_fail(AS_ERR_DB, "%s", err);
+        return cli_fail(AS_ERR_DB, "%s holds no scan yet (run 'agentscan scan TARGET --db %s')",
+                        cli_db_path(db), cli_db_path(db));
+    }
+    int rc = as_store_print_hosts(st, id, format, all, stdout, err, sizeof err);
+    as_store_close(st);
+    if (rc != 0)
+        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE : AS_ERR_DB, "%s", err);
+    return 0;
+}

@@ -1,0 +1,260 @@
+/* cli_scan.c — `agentscan scan`: nmap-style options → as_scan_opts, then one scan into the
+ * inventory. Every input is checked before the first packet goes out. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/store.h"
+#include "engine/errors.h"
+#include "engine/portspec.h"
+#include "engine/scan.h"
+#include "tools/cli.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    /* The second ^C means now: transactions keep the database consistent. */
+    if (interrupted)
+        _exit(AS_ERR_INTERRUPTED);
+    interrupted = 1;
+}
+
+typedef struct scan_args {
+    as_scan_opts o;
+    const char *db, *agents_path, *deploy_path;
+    uint16_t *ports;
+    int ping_given;
+    char options[2048];
+} scan_args;
+
+static int parse_number(const char *flag, const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno != 0 || end == v || *end != '\0' || d < lo || d > hi)
+        return cli_fail(AS_ERR_USAGE, "%s takes a number from %g to %g, not '%s'", flag, lo, hi, v);
+    *out = d;
+    return 0;
+}
+
+static int parse_ping(scan_args *a, const char *arg)
+{
+    if (strcmp(arg, "-Pn") == 0) {
+        a->o.no_ping = 1;
+        return 0;
+    }
+    if (!a->ping_given) {
+        a->ping_given = 1;
+        a->o.ping_echo = 0;
+        a->o.nack = 0;
+    }
+    if (strcmp(arg, "-PE") == 0) {
+        a->o.ping_echo = 1;
+        return 0;
+    }
+    if (strncmp(arg, "-PA", 3) == 0) {
+        uint16_t *list;
+        size_t n;
+        char err[256];
+        if (arg[3] == '\0') {
+            a->o.ack_ports[a->o.nack++] = 80;
+            return 0;
+        }
+        if (as_portspec_parse(arg + 3, &list, &n, err, sizeof err) != 0)
+            return cli_fail(AS_ERR_USAGE, "-PA: %s", err);
+        for (size_t i = 0; i < n && a->o.nack < AS_MAX_ACK_PORTS; i++)
+            a->o.ack_ports[a->o.nack++] = list[i];
+        free(list);
+        return 0;
+    }
+    return cli_fail(AS_ERR_USAGE, "unsupported ping option '%s' (use -PE, -PA[PORTS] or -Pn)", arg);
+}
+
+static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *matched)
+{
+    const char *v;
+    char err[512];
+    double d;
+    int r;
+    *matched = 1;
+    if ((r = cli_opt_value(argc, argv, i, "--db", &v)) > 0)
+        a->db = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-iL", &v)) > 0) {
+        if (as_targets_add_file(a->o.targets, v, 0, err, sizeof err) != 0)
+            return cli_fail(AS_ERR_TARGET, "%s", err);
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--excludefile", &v)) > 0) {
+        if (as_targets_add_file(a->o.targets, v, 1, err, sizeof err) != 0)
+            return cli_fail(AS_ERR_TARGET, "%s", err);
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--exclude", &v)) > 0) {
+        char *copy = strdup(v), *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+            if (as_targets_add(a->o.targets, tok, 1, err, sizeof err) != 0) {
+                free(copy);
+                return cli_fail(AS_ERR_TARGET, "--exclude: %s", err);
+            }
+        free(copy);
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--max-retries", &v)) > 0) {
+        if (parse_number("--max-retries", v, 0, 10, &d) != 0)
+            return AS_ERR_USAGE;
+        a->o.max_retries = (int)d;
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--max-rate", &v)) > 0) {
+        if (parse_number("--max-rate", v, 1, 1e8, &d) != 0)
+            return AS_ERR_USAGE;
+        a->o.max_rate = d;
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--seed", &v)) > 0) {
+        if (parse_number("--seed", v, 1, 9e15, &d) != 0)
+            return AS_ERR_USAGE;
+        a->o.seed = (uint64_t)d;
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--dns-servers", &v)) > 0)
+        a->o.dns_servers = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--agents", &v)) > 0)
+        a->agents_path = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--deploy-table", &v)) > 0)
+        a->deploy_path = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-e", &v)) > 0)
+        a->o.iface = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-S", &v)) > 0) {
+        struct in_addr in;
+        if (inet_pton(AF_INET, v, &in) != 1)
+            return cli_fail(AS_ERR_USAGE, "-S takes an IPv4 address, not '%s'", v);
+        a->o.src_ip = ntohl(in.s_addr);
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-p", &v)) > 0) {
+        size_t n;
+        free(a->ports);
+        a->ports = NULL;
+        if (as_portspec_parse(v, &a->ports, &n, err, sizeof err) != 0)
+            return cli_fail(AS_ERR_USAGE, "-p: %s", err);
+        a->o.ports = a->ports;
+        a->o.nports = n;
+    } else if (r == 0)
+        *matched = 0;
+    if (r < 0)
+        return cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[*i]);
+    return 0;
+}
+
+static int parse_args(scan_args *a, int argc, char **argv)
+{
+    char err[512];
+    int ntargets = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        int matched, rc;
+        size_t used = strlen(a->options);
+        snprintf(a->options + used, sizeof a->options - used, "%s%s", used ? " " : "", arg);
+        if ((rc = parse_value_option(a, argc, argv, &i, &matched)) != 0)
+            return rc;
+        if (matched) {
+            used = strlen(a->options);
+            if (strcmp(argv[i], arg) != 0)
+                snprintf(a->options + used, sizeof a->options - used, " %s", argv[i]);
+            if (strcmp(arg, "-iL") == 0 || strncmp(arg, "-iL", 3) == 0)
+                ntargets++;
+            continue;
+        }
+        if (strncmp(arg, "-P", 2) == 0) {
+            if (parse_ping(a, arg) != 0)
+                return AS_ERR_USAGE;
+        } else if (strcmp(arg, "-n") == 0)
+            a->o.resolve = 0;
+        else if (strcmp(arg, "-v") == 0)
+            a->o.verbose++;
+        else if (strcmp(arg, "--offline") == 0)
+            a->o.offline = 1;
+        else if (strcmp(arg, "--no-progress") == 0)
+            a->o.progress = 0;
+        else if (strcmp(arg, "-sS") == 0)
+            ;   /* the only scan type: accepted so nmap command lines work */
+        else if (strcmp(arg, "--help") == 0) {
+            cli_usage();
+            exit(0);
+        } else if (arg[0] == '-' && arg[1] != '\0')
+            return cli_fail(AS_ERR_USAGE, "unknown option '%s' (try 'agentscan --help')", arg);
+        else {
+            if (as_targets_add(a->o.targets, arg, 0, err, sizeof err) != 0)
+                return cli_fail(AS_ERR_TARGET, "%s", err);
+            ntargets++;
+        }
+    }
+    if (ntargets == 0)
+        return cli_fail(AS_ERR_USAGE, "scan: no targets given (e.g. 'agentscan scan 198.18.0.0/24')");
+    if (as_targets_finish(a->o.targets, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_TARGET, "%s", err);
+    if (!a->o.no_ping && !a->o.ping_echo && a->o.nack == 0)
+        return cli_fail(AS_ERR_USAGE, "no liveness probe left: give -PE, -PA or -Pn");
+    return 0;
+}
+
+static int load_tables(scan_args *a, as_port_table **agents, as_port_table **deploy)
+{
+    char err[512];
+    const char *ap = a->agents_path ? a->agents_path : as_default_agents_path();
+    const char *dp = a->deploy_path ? a->deploy_path : as_default_deploy_path();
+    if (as_port_table_load(agents, ap, 0, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_DATA, "agent table: %s", err);
+    if (as_port_table_load(deploy, dp, 1, err, sizeof err) != 0) {
+        as_port_table_free(*agents);
+        return cli_fail(AS_ERR_DATA, "deploy table: %s", err);
+    }
+    return 0;
+}
+
+static void print_summary(const as_scan_summary *s, const char *db)
+{
+    fprintf(stderr, "agentscan: scan %lld %s: %llu addresses, %llu hosts up, %llu open ports, "
+            "%llu probes, %.2f s; see 'agentscan hosts --db %s'\n",
+            (long long)s->scan_id, s->interrupted ? "interrupted" : "done",
+            (unsigned long long)s->addresses, (unsigned long long)s->hosts_up,
+            (unsigned long long)s->ports_open, (unsigned long long)s->probes_sent, s->seconds, db);
+}
+
+int cli_scan(int argc, char **argv)
+{
+    scan_args a;
+    memset(&a, 0, sizeof a);
+    as_scan_opts_defaults(&a.o);
+    a.o.progress = isatty(STDERR_FILENO);
+    a.o.targets = as_targets_new();
+    int rc = parse_args(&a, argc, argv);
+    as_port_table *agents = NULL, *deploy = NULL;
+    if (rc == 0)
+        rc = load_tables(&a, &agents, &deploy);
+    as_store *st = NULL;
+    char err[512];
+    const char *db = cli_db_path(a.db);
+    if (rc == 0 && as_store_open(&st, db, 1, err, sizeof err) != 0)
+        rc = cli_fail(AS_ERR_DB, "%s", err);
+    if (rc == 0) {
+        a.o.agents = agents;
+        a.o.deploy = deploy;
+        a.o.store = st;
+        a.o.options_text = a.options;
+        a.o.interrupted = &interrupted;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        as_scan_summary sum;
+        int r = as_scan_run(&a.o, &sum, err, sizeof err);
+        if (r < 0)
+            rc = cli_fail(-r, "%s", err);
+        else {
+            print_summary(&sum, db);
+            rc = r;
+        }
+    }
+    as_store_close(st);
+    as_port_table_free(agents);
+    as_port_table_free(deploy);
+    as_targets_free(a.o.targets);
+    free(a.ports);
+    return rc;
+}
