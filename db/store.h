@@ -22,7 +22,11 @@ void as_store_close(as_store *st);
 int64_t as_store_begin_scan(as_store *st, const char *targets, const char *options,
                             double started, char *err, size_t errlen);
 
-/* Hosts are written in batches: begin, add hosts, commit. */
+/* Hosts are written in batches: begin, add hosts, commit. Each add is all-or-nothing (a
+ * savepoint), also outside a batch. The host row is upserted by address: first_seen kept,
+ * last_seen advanced only when h->up (it means "last seen up"), name and MAC updated when
+ * known. Ports in state AS_PORT_UNKNOWN are not stored. Adding a host a second time to the
+ * same scan replaces that scan's observation and ports of it. */
 int as_store_begin_batch(as_store *st, char *err, size_t errlen);
 int as_store_add_host(as_store *st, int64_t scan_id, const as_host_record *h, double seen,
                       char *err, size_t errlen);
@@ -35,6 +39,8 @@ typedef struct as_scan_stats {
     uint64_t replies;
 } as_scan_stats;
 
+/* Sets the final status, time and counts (stats may be NULL: counts unknown). A batch still
+ * open is committed first, so that the hosts it holds and the status survive together. */
 int as_store_end_scan(as_store *st, int64_t scan_id, enum as_scan_status status, double finished,
                       const as_scan_stats *stats, char *err, size_t errlen);
 
@@ -43,7 +49,8 @@ int64_t as_store_latest_scan(as_store *st, char *err, size_t errlen);
 
 /* The inventory of one scan, written to out: format "table" (aligned columns, control
  * characters replaced) or "json" (array of host objects, built with jansson).
- * all_hosts=0 lists only hosts that are up. */
+ * all_hosts=0 lists only hosts that are up. Hosts are ordered by address. scan_id 0 means
+ * the latest scan. */
 int as_store_print_hosts(as_store *st, int64_t scan_id, const char *format, int all_hosts,
                          FILE *out, char *err, size_t errlen);
 

@@ -58,7 +58,10 @@ static int find_interface(as_netif *nif, intf_t *intf, const char *iface, uint32
     if (iface != NULL) {
         snprintf(u.e.intf_name, sizeof u.e.intf_name, "%s", iface);
         if (intf_get(intf, &u.e) < 0) {
-            snprintf(err, errlen, "unknown interface '%s' (see 'ip link' for the names here)", iface);
+            if (if_nametoindex(iface) != 0)
+                snprintf(err, errlen, "cannot read interface '%s': %s", iface, strerror(errno));
+            else
+                snprintf(err, errlen, "unknown interface '%s' (see 'ip link' for the names here)", iface);
             return -AS_ERR_IFACE;
         }
     } else {

@@ -37,13 +37,15 @@ void as_progress_update(as_scanner *s, uint64_t now, int final)
     if (s->sweep_done)
         done = 1.0;
     else
-        done = ((double)s->pass * (double)s->perm.n + (double)s->cursor) / ((double)s->passes * (double)s->perm.n);
+        done = ((double)s->pass + (double)s->cursor / (double)s->perm.n) / (double)s->passes;
     double elapsed = (double)(now - s->started_us) / 1e6;
     double eta = done > 0.001 ? elapsed / done - elapsed : 0;
-    fprintf(stderr, "\r\033[K%s %llu/~%llu probes (%3.0f%%), %llu replies, %llu up, %.0f pps, ETA %d:%02d",
-            s->stopping ? "stopping:" : "scanning:", (unsigned long long)sent,
-            (unsigned long long)total, done * 100.0, (unsigned long long)s->replies,
-            (unsigned long long)s->hosts_up, s->progress_rate, (int)eta / 60, (int)eta % 60);
+    fprintf(stderr, "\r\033[K%s pass %u/%u %3.0f%%, %llu/~%llu probes, %llu replies, %llu up, "
+            "%.0f/%.0f pps, ETA %d:%02d",
+            s->stopping ? "stopping:" : "scanning:", s->pass + (s->sweep_done ? 0 : 1), s->passes,
+            done * 100.0, (unsigned long long)sent, (unsigned long long)total,
+            (unsigned long long)s->replies, (unsigned long long)s->hosts_up, s->progress_rate,
+            s->cur_rate, (int)eta / 60, (int)eta % 60);
     if (final)
         fputc('\n', stderr);
     fflush(stderr);

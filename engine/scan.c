@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/socket.h>
 
 #include "db/record.h"
 #include "engine/clock.h"
@@ -30,9 +32,37 @@ void as_scan_opts_defaults(as_scan_opts *o)
     o->resolve = 1;
     o->max_retries = 2;
     o->max_rate = 5000;
+    o->min_rate = 0;
     o->initial_rtt_us = 1000000;
     o->min_rtt_us = 100000;
     o->max_rtt_us = 10000000;
+}
+
+/* nmap's timing templates (nmap(1) "Timing and performance"): the probe spacing of T0-T2
+ * becomes a rate; T3 is the default; T4/T5 shorten timeouts and raise the rate. */
+static const struct {
+    double rate;
+    uint64_t initial_rtt_us, min_rtt_us, max_rtt_us;
+    int max_retries;
+} timing[] = {
+    {1.0 / 300, 5000000, 100000, 10000000, 10},
+    {1.0 / 15, 5000000, 100000, 10000000, 10},
+    {2.5, 1000000, 100000, 10000000, 10},
+    {5000, 1000000, 100000, 10000000, 2},
+    {10000, 500000, 100000, 1250000, 2},
+    {50000, 250000, 50000, 300000, 2},
+};
+
+int as_scan_opts_timing(as_scan_opts *o, int level)
+{
+    if (level < 0 || level > 5)
+        return -1;
+    o->max_rate = timing[level].rate;
+    o->initial_rtt_us = timing[level].initial_rtt_us;
+    o->min_rtt_us = timing[level].min_rtt_us;
+    o->max_rtt_us = timing[level].max_rtt_us;
+    o->max_retries = timing[level].max_retries;
+    return 0;
 }
 
 static void ip_str(uint32_t ip, char *buf, size_t len)
@@ -94,9 +124,28 @@ static uint32_t routed_probe_ip(const as_scanner *s, const as_netif *first)
     return as_netif_onlink(first, lo) ? hi : lo;
 }
 
+/* Raw packets need CAP_NET_RAW: say so before anything else can fail less clearly. */
+static int check_privilege(const as_scan_opts *o, char *err, size_t errlen)
+{
+    if (o->offline)
+        return 0;
+    int fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    int e = errno;
+    snprintf(err, errlen, "cannot open a raw packet socket: %s%s", strerror(e),
+             e == EPERM || e == EACCES ? " (run as root or grant CAP_NET_RAW)" : "");
+    return e == EPERM || e == EACCES ? -AS_ERR_PERM : -AS_ERR_FAIL;
+}
+
 static int setup_network(as_scanner *s, char *err, size_t errlen)
 {
     const as_scan_opts *o = s->o;
+    int prc = check_privilege(o, err, errlen);
+    if (prc != 0)
+        return prc;
     uint32_t first = as_targets_get(o->targets, 0);
     int rc = as_netif_lookup(&s->nif, o->iface, o->src_ip, first, err, errlen);
     if (rc == 0 && s->nif.gateway == 0) {
@@ -150,9 +199,14 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
         s->port_index[o->ports[i]] = (uint32_t)i + 1;
     as_permute_init(&s->perm, s->naddr * s->nslots, o->seed ? o->seed : s->ctx.key.k0);
     s->rng = s->ctx.key.k1;
-    /* -Pn sweeps ports, so retries apply in full; liveness already sends two different
-     * probes per address, so one retry of each makes a loss of both very unlikely. */
-    s->passes = 1 + (unsigned)(o->no_ping ? o->max_retries : (o->max_retries > 0 ? 1 : 0));
+    /* Liveness sends two different probes per address; one retry pass for the silent ones
+     * makes losing all four very unlikely. -Pn makes one pass over every (address, port):
+     * an address that answered none of its ports is taken as dead (masscan's choice), and
+     * the unanswered ports of addresses that did answer are retried one by one afterwards. */
+    s->passes = 1 + (unsigned)(!o->no_ping && o->max_retries > 0 ? 1 : 0);
+    s->shard_k = o->shard_n > 1 ? o->shard_k : 0;
+    s->shard_n = o->shard_n > 1 ? o->shard_n : 1;
+    s->cursor = s->shard_k;
     as_rtt_init(&s->rtt, o->initial_rtt_us, o->min_rtt_us, o->max_rtt_us);
     if (o->resolve && as_dns_open(&s->dns, o->dns_servers, 1000, 2, err, errlen) != 0)
         return -AS_ERR_USAGE;
@@ -174,6 +228,7 @@ static int loop_done(as_scanner *s, uint64_t now)
 static int run_loop(as_scanner *s)
 {
     as_ratelimit_init(&s->rl, s->o->max_rate, as_now_us());
+    s->cur_rate = s->o->max_rate;
     for (;;) {
         uint64_t now = as_now_us();
         as_result r;
@@ -190,6 +245,8 @@ static int run_loop(as_scanner *s)
         }
         unsigned sent = 0;
         if (!s->stopping) {
+            as_scan_congestion(s, now);
+            as_scan_requeue_pn(s, now);
             as_scan_expire(s, now);
             unsigned budget = as_ratelimit_take(&s->rl, now, AS_TX_BATCH);
             sent = as_scan_fill_batch(s, now, budget);

@@ -28,6 +28,8 @@ typedef struct as_scan_opts {
     uint32_t src_ip;                /* -S, 0 = the interface's */
     int max_retries;
     double max_rate;                /* packets per second, <= 0 unlimited */
+    double min_rate;                /* congestion control never goes below this */
+    unsigned shard_k, shard_n;      /* --shard K/N (1-based K stored 0-based); n = 0 or 1: all */
     uint64_t initial_rtt_us, min_rtt_us, max_rtt_us;
     uint64_t seed;                  /* 0 = random */
     int verbose;
@@ -49,6 +51,9 @@ typedef struct as_scan_summary {
 
 /* Fills the nmap-like defaults: -PE -PA80, 2 retries, 1 s initial RTT timeout. */
 void as_scan_opts_defaults(as_scan_opts *o);
+
+/* nmap's -T0..-T5 timing templates: rate, RTT timeouts and retries. -1 if level > 5. */
+int as_scan_opts_timing(as_scan_opts *o, int level);
 
 /* Runs the scan. Returns 0, AS_ERR_INTERRUPTED (positive: results stored), or a negative
  * enum as_error with err set. */

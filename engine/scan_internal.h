@@ -46,10 +46,16 @@ typedef struct as_scanner {
     uint64_t naddr;
     as_permute perm;
     uint64_t cursor;                /* position within the current pass */
+    uint64_t shard_k, shard_n;      /* this shard walks positions k, k + n, k + 2n, ... */
     unsigned pass, passes;
     uint64_t pass_end_us;           /* when the previous pass sent its last probe */
     int sweep_done;
     uint64_t last_sweep_us;
+
+    int pn_requeued;                /* -Pn: silent ports of answering hosts are queued */
+    double cur_rate;                /* congestion control: current rate <= max_rate */
+    uint64_t last_loss_us, last_raise_us;
+    uint64_t loss_signals;
 
     as_fifo sendq;                  /* port probes of live hosts, to send now */
     as_fifo waitq;                  /* sent port probes, oldest first */
@@ -76,6 +82,9 @@ typedef struct as_scanner {
 unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget);
 void as_scan_expire(as_scanner *s, uint64_t now);
 int as_scan_sweep_pending(const as_scanner *s, uint64_t now);
+void as_scan_requeue_pn(as_scanner *s, uint64_t now);
+void as_scan_congestion(as_scanner *s, uint64_t now);
+void as_scan_loss_signal(as_scanner *s, uint64_t now);
 
 /* scan_reply.c */
 void as_scan_handle(as_scanner *s, const as_result *r);

@@ -110,6 +110,8 @@ static void handle_port(as_scanner *s, const as_result *r)
     ps->reason = r->reason;
     ps->reason_ttl = r->ttl;
     h->unknown--;
+    if (ps->tries > 1)
+        as_scan_loss_signal(s, r->t_us);
     /* Karn's rule: only an answer to a probe sent once measures the round trip. */
     if (ps->tries == 1 && r->t_us > ps->sent_us) {
         as_rtt_sample(&s->rtt, r->t_us - ps->sent_us);

@@ -39,9 +39,10 @@ static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
 
 static void advance_cursor(as_scanner *s, uint64_t now)
 {
-    if (++s->cursor < s->perm.n)
+    s->cursor += s->shard_n;
+    if (s->cursor < s->perm.n)
         return;
-    s->cursor = 0;
+    s->cursor = s->shard_k;
     s->pass_end_us = now;
     if (++s->pass >= s->passes) {
         s->sweep_done = 1;
@@ -68,15 +69,8 @@ static int send_sweep_entry(as_scanner *s, uint64_t now)
         emit(s, AS_PROBE_ARP, NULL, ip, 0);
         return 1;
     }
-    if (h != NULL) {
-        if (!s->o->no_ping && (h->flags & AS_HOST_UP))
-            return 0;
-        if (s->o->no_ping) {
-            uint32_t pi = (uint32_t)(v % s->nslots);
-            if (h->ports[pi].state != AS_PORT_UNKNOWN)
-                return 0;
-        }
-    }
+    if (h != NULL && !s->o->no_ping && (h->flags & AS_HOST_UP))
+        return 0;
     emit(s, slot->probe, s->nif.gw_mac, ip, slot->port);
     return 1;
 }
@@ -97,7 +91,7 @@ unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget)
         if (s->sweep_done || skips > MAX_SKIPS_PER_FILL)
             break;
         /* A retry pass starts only once the last pass's replies have had time to come. */
-        if (s->cursor == 0 && s->pass > 0 && now < s->pass_end_us + as_rtt_timeout(&s->rtt))
+        if (s->cursor == s->shard_k && s->pass > 0 && now < s->pass_end_us + as_rtt_timeout(&s->rtt))
             break;
         if (send_sweep_entry(s, now))
             n++;
@@ -129,4 +123,50 @@ void as_scan_expire(as_scanner *s, uint64_t now)
         h->unknown--;
         as_scan_host_check_done(s, hn);
     }
+}
+
+void as_scan_requeue_pn(as_scanner *s, uint64_t now)
+{
+    if (!s->o->no_ping || s->pn_requeued || !s->sweep_done || now < s->last_sweep_us + as_rtt_timeout(&s->rtt))
+        return;
+    s->pn_requeued = 1;
+    for (size_t hn = 0; hn < s->hosts.count; hn++) {
+        as_host *h = &s->hosts.hosts[hn];
+        if (!(h->flags & AS_HOST_UP))
+            continue;
+        for (size_t i = 0; i < s->o->nports; i++) {
+            if (h->ports[i].state != AS_PORT_UNKNOWN)
+                continue;
+            /* The sweep sent the first probe; these are retries. */
+            h->ports[i].tries = 1;
+            if (s->o->max_retries > 0)
+                as_fifo_push(&s->sendq, ((uint64_t)hn << 16) | i);
+        }
+    }
+}
+
+/* Congestion control, nmap's idea in a rate: an answer to a retransmission means a probe
+ * or its answer was lost, so slow down by a quarter (at most once per timeout, never below
+ * --min-rate); without loss, climb back by 5% of the maximum every 100 ms. */
+void as_scan_loss_signal(as_scanner *s, uint64_t now)
+{
+    s->loss_signals++;
+    if (s->o->max_rate <= 0 || now < s->last_loss_us + as_rtt_timeout(&s->rtt))
+        return;
+    s->last_loss_us = now;
+    double r = s->cur_rate * 0.75;
+    double floor = s->o->min_rate > 0 ? s->o->min_rate : s->o->max_rate / 100;
+    s->cur_rate = r < floor ? floor : r;
+    as_ratelimit_set_rate(&s->rl, s->cur_rate);
+}
+
+void as_scan_congestion(as_scanner *s, uint64_t now)
+{
+    if (s->o->max_rate <= 0 || s->cur_rate >= s->o->max_rate || now < s->last_raise_us + 100000)
+        return;
+    s->last_raise_us = now;
+    s->cur_rate += s->o->max_rate * 0.05;
+    if (s->cur_rate > s->o->max_rate)
+        s->cur_rate = s->o->max_rate;
+    as_ratelimit_set_rate(&s->rl, s->cur_rate);
 }

@@ -83,6 +83,9 @@ int as_scan_flush(as_scanner *s)
         as_host_record rec;
         build_record(s, h, &rec, s->port_records);
         if (as_store_add_host(st, s->scan_id, &rec, seen, err, errlen) != 0) {
+            /* A host is written whole or not at all: keep the ones before it. */
+            char e2[256];
+            as_store_commit_batch(st, e2, sizeof e2);
             s->store_failed = 1;
             return -1;
         }

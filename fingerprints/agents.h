@@ -18,7 +18,7 @@ int as_port_table_parse(as_port_table **out, const char *text, size_t len, const
                         int is_deploy, char *err, size_t errlen);
 void as_port_table_free(as_port_table *t);
 
-/* Lookup; NULL if the port is not in the table. */
+/* Lookup (proto is IPPROTO_TCP or IPPROTO_UDP), O(log n); NULL if the port is not in the table. */
 const char *as_port_table_product(const as_port_table *t, uint16_t port, uint8_t proto);  /* agent product / channel name */
 const char *as_port_table_family(const as_port_table *t, uint16_t port, uint8_t proto);   /* deploy family: "unix", "windows", ... */
 size_t as_port_table_size(const as_port_table *t);

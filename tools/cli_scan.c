@@ -93,13 +93,8 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
         if (as_targets_add_file(a->o.targets, v, 1, err, sizeof err) != 0)
             return cli_fail(AS_ERR_TARGET, "%s", err);
     } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--exclude", &v)) > 0) {
-        char *copy = strdup(v), *save = NULL;
-        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-            if (as_targets_add(a->o.targets, tok, 1, err, sizeof err) != 0) {
-                free(copy);
-                return cli_fail(AS_ERR_TARGET, "--exclude: %s", err);
-            }
-        free(copy);
+        if (as_targets_add_list(a->o.targets, v, 1, err, sizeof err) != 0)
+            return cli_fail(AS_ERR_TARGET, "--exclude: %s", err);
     } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--max-retries", &v)) > 0) {
         if (parse_number("--max-retries", v, 0, 10, &d) != 0)
             return AS_ERR_USAGE;
@@ -108,6 +103,17 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
         if (parse_number("--max-rate", v, 1, 1e8, &d) != 0)
             return AS_ERR_USAGE;
         a->o.max_rate = d;
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--min-rate", &v)) > 0) {
+        if (parse_number("--min-rate", v, 0, 1e8, &d) != 0)
+            return AS_ERR_USAGE;
+        a->o.min_rate = d;
+    } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--shard", &v)) > 0) {
+        unsigned k, n;
+        char extra;
+        if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k == 0 || k > n || n > 65536)
+            return cli_fail(AS_ERR_USAGE, "--shard takes K/N with 1 <= K <= N, not '%s'", v);
+        a->o.shard_k = k - 1;
+        a->o.shard_n = n;
     } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--seed", &v)) > 0) {
         if (parse_number("--seed", v, 1, 9e15, &d) != 0)
             return AS_ERR_USAGE;
@@ -140,10 +146,20 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
     return 0;
 }
 
+static int is_timing(const char *arg)
+{
+    return arg[0] == '-' && arg[1] == 'T' && arg[2] >= '0' && arg[2] <= '5' && arg[3] == '\0';
+}
+
 static int parse_args(scan_args *a, int argc, char **argv)
 {
     char err[512];
     int ntargets = 0;
+    /* -T sets a template; explicit --max-rate, --max-retries... override it wherever they
+     * stand on the command line, as in nmap. */
+    for (int i = 1; i < argc; i++)
+        if (is_timing(argv[i]))
+            as_scan_opts_timing(&a->o, argv[i][2] - '0');
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int matched, rc;
@@ -170,6 +186,8 @@ static int parse_args(scan_args *a, int argc, char **argv)
             a->o.offline = 1;
         else if (strcmp(arg, "--no-progress") == 0)
             a->o.progress = 0;
+        else if (is_timing(arg))
+            ;   /* applied before the loop */
         else if (strcmp(arg, "-sS") == 0)
             ;   /* the only scan type: accepted so nmap command lines work */
         else if (strcmp(arg, "--help") == 0) {
@@ -183,6 +201,11 @@ static int parse_args(scan_args *a, int argc, char **argv)
             ntargets++;
         }
     }
+    if (a->o.shard_n > 1 && a->o.seed == 0)
+        return cli_fail(AS_ERR_USAGE, "--shard needs --seed N, the same on every shard, so that all "
+                        "shards walk one order and together cover every probe exactly once");
+    if (a->o.min_rate > a->o.max_rate)
+        return cli_fail(AS_ERR_USAGE, "--min-rate %g is above --max-rate %g", a->o.min_rate, a->o.max_rate);
     if (ntargets == 0)
         return cli_fail(AS_ERR_USAGE, "scan: no targets given (e.g. 'agentscan scan 198.18.0.0/24')");
     if (as_targets_finish(a->o.targets, err, sizeof err) != 0)

@@ -11,9 +11,8 @@
  * the input must find exactly as_port_table_size() entries, each well-formed. */
 static void probe(const as_port_table *t, int is_deploy, const uint8_t *data, size_t size)
 {
-    static uint8_t seen[65536 / 8];
+    uint8_t seen[65536 / 8] = {0};
     size_t found = 0;
-    memset(seen, 0, sizeof seen);
     for (size_t i = 0; i < size;) {
         uint32_t v = 0;
         size_t j = i;

@@ -1,0 +1,228 @@
+/* hosts_load.c — reads one scan's observations and ports into memory for the printers,
+ * hosts ordered by address as a number (the column is text, and "10" < "9" as text). */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include "db/store_internal.h"
+
+/* A copy of a text column; NULL columns become NULL (null_ok) or "". */
+static char *col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom)
+{
+    int type = sqlite3_column_type(s, col);
+    if (type == SQLITE_NULL && null_ok)
+        return NULL;
+    const unsigned char *t = sqlite3_column_text(s, col);
+    char *d = strdup(t ? (const char *)t : "");
+    if (!d || (!t && type != SQLITE_NULL))
+        *oom = 1;
+    return d;
+}
+
+static void free_host(as_host_view *h)
+{
+    free(h->address);
+    free(h->name);
+    free(h->mac);
+    free(h->up_reason);
+    free(h->agent);
+    free(h->deploy);
+    for (size_t i = 0; i < h->nports; i++) {
+        free(h->ports[i].proto);
+        free(h->ports[i].state);
+        free(h->ports[i].reason);
+        free(h->ports[i].service);
+    }
+    free(h->ports);
+}
+
+void as_scan_view_free(as_scan_view *v)
+{
+    for (size_t i = 0; i < v->nhosts; i++)
+        free_host(&v->hosts[i]);
+    free(v->hosts);
+    free(v->status);
+    memset(v, 0, sizeof *v);
+}
+
+/* Grows an array by doubling; returns 0, or -1 with the array untouched. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *p = realloc(*arr, ncap * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+static int load_scan_row(as_store *st, as_scan_view *v, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT id, started, status FROM scan WHERE id = ?1 OR "
+                           "(?1 = 0 AND id = (SELECT max(id) FROM scan))", -1, &s, NULL)
+        != SQLITE_OK || sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    int rc = sqlite3_step(s), oom = 0, ret = -1;
+    if (rc == SQLITE_ROW) {
+        v->id = sqlite3_column_int64(s, 0);
+        v->started = sqlite3_column_double(s, 1);
+        v->status = col_dup(s, 2, 0, &oom);
+        if (oom)
+            as_db_errf(st, err, errlen, "out of memory");
+        else
+            ret = 0;
+    } else if (rc != SQLITE_DONE)
+        as_db_fail(st, err, errlen);
+    else if (v->id == 0)
+        as_db_errf(st, err, errlen, "no scans yet (`agentscan scan TARGETS --db %s` adds one)",
+                   st->path);
+    else
+        as_db_errf(st, err, errlen, "no scan %lld in DB", (long long)v->id);
+    sqlite3_finalize(s);
+    return ret;
+}
+
+static int read_host(sqlite3_stmt *s, as_host_view *h)
+{
+    int oom = 0;
+    memset(h, 0, sizeof *h);
+    h->host_id = sqlite3_column_int64(s, 0);
+    h->address = col_dup(s, 1, 0, &oom);
+    h->name = col_dup(s, 2, 0, &oom);
+    h->mac = col_dup(s, 3, 1, &oom);
+    h->up = sqlite3_column_int(s, 4);
+    h->up_reason = col_dup(s, 5, 0, &oom);
+    h->has_rtt = sqlite3_column_type(s, 6) != SQLITE_NULL;
+    h->rtt_us = sqlite3_column_int64(s, 6);
+    h->managed = sqlite3_column_int(s, 7);
+    h->agent = col_dup(s, 8, 1, &oom);
+    h->deploy = col_dup(s, 9, 0, &oom);
+    struct in_addr a;
+    /* Other tools may write this table; a malformed address sorts first, not crashes. */
+    h->ip = h->address && inet_pton(AF_INET, h->address, &a) == 1 ? ntohl(a.s_addr) : 0;
+    return oom ? -1 : 0;
+}
+
+static int load_hosts(as_store *st, as_scan_view *v, int all_hosts, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT h.id, h.ip, o.name, o.mac, o.up, o.reason, o.rtt_us, o.managed, o.agent,"
+        "  o.deploy FROM observation o JOIN host h ON h.id = o.host_id "
+        "WHERE o.scan_id = ?1 AND (?2 OR o.up) ORDER BY h.id";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK ||
+        sqlite3_bind_int(s, 2, all_hosts != 0) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&v->hosts, &cap, v->nhosts, sizeof *v->hosts) < 0)
+            break;
+        as_host_view *h = &v->hosts[v->nhosts++];
+        if (read_host(s, h) < 0)
+            break;
+        v->nup += h->up != 0;
+    }
+    if (rc == SQLITE_ROW)
+        as_db_errf(st, err, errlen, "out of memory reading scan %lld", (long long)v->id);
+    else if (rc != SQLITE_DONE)
+        as_db_fail(st, err, errlen);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int cmp_host_id(const void *key, const void *elem)
+{
+    int64_t k = *(const int64_t *)key, e = ((const as_host_view *)elem)->host_id;
+    return (k > e) - (k < e);
+}
+
+static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
+{
+    if (grow((void **)&h->ports, cap, h->nports, sizeof *h->ports) < 0)
+        return -1;
+    int oom = 0;
+    as_port_view *p = &h->ports[h->nports++];
+    p->proto = col_dup(s, 1, 0, &oom);
+    p->port = sqlite3_column_int(s, 2);
+    p->state = col_dup(s, 3, 0, &oom);
+    p->reason = col_dup(s, 4, 0, &oom);
+    p->service = col_dup(s, 5, 1, &oom);
+    return oom ? -1 : 0;
+}
+
+/* Hosts are sorted by host id here, ports come ordered by host id: one pass attaches them. */
+static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT host_id, proto, port, state, reason, service FROM port WHERE scan_id = ?1 "
+        "ORDER BY host_id, proto, port";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        sqlite3_finalize(s);
+        return -1;
+    }
+    as_host_view *cur = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (!cur || cur->host_id != id) {
+            cur = bsearch(&id, v->hosts, v->nhosts, sizeof *v->hosts, cmp_host_id);
+            cap = cur ? cur->nports : 0;
+        }
+        if (cur && read_port(s, cur, &cap) < 0)
+            break;      /* cur is NULL for hosts filtered out as down */
+    }
+    if (rc == SQLITE_ROW)
+        as_db_errf(st, err, errlen, "out of memory reading scan %lld", (long long)v->id);
+    else if (rc != SQLITE_DONE)
+        as_db_fail(st, err, errlen);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+    uint32_t x = ((const as_host_view *)a)->ip, y = ((const as_host_view *)b)->ip;
+    return (x > y) - (x < y);
+}
+
+int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view *v,
+                      char *err, size_t errlen)
+{
+    memset(v, 0, sizeof *v);
+    v->id = scan_id;
+    /* One read transaction, so a scan writing meanwhile cannot show hosts without ports;
+     * inside the caller's own batch we already have one. */
+    int own = sqlite3_get_autocommit(st->db);
+    if (own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        return -1;
+    }
+    int ret = -1;
+    if (load_scan_row(st, v, err, errlen) == 0 && load_hosts(st, v, all_hosts, err, errlen) == 0
+        && load_ports(st, v, err, errlen) == 0)
+        ret = 0;
+    if (own)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (ret < 0) {
+        as_scan_view_free(v);
+        return -1;
+    }
+    if (v->nhosts > 1)
+        qsort(v->hosts, v->nhosts, sizeof *v->hosts, cmp_ip);
+    return 0;
+}

@@ -1,0 +1,215 @@
+/* store_write.c — recording hosts: batches as transactions, and one host's upsert, its
+ * observation and its port states, each host all-or-nothing under a savepoint. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include "db/store_internal.h"
+
+int as_store_begin_batch(as_store *st, char *err, size_t errlen)
+{
+    if (!sqlite3_get_autocommit(st->db)) {
+        as_db_errf(st, err, errlen, "a batch is already open (commit it first; this is a bug "
+                   "in agentscan)");
+        return -1;
+    }
+    /* IMMEDIATE takes the write lock now, so a busy database shows up here, under the
+     * busy timeout, rather than in the middle of the batch. */
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        return -1;
+    }
+    return 0;
+}
+
+int as_store_commit_batch(as_store *st, char *err, size_t errlen)
+{
+    if (sqlite3_get_autocommit(st->db)) {
+        as_db_errf(st, err, errlen, "no batch is open (begin one first; this is a bug in "
+                   "agentscan)");
+        return -1;
+    }
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        if (!sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs a prepared statement to its end and leaves it ready for the next use. */
+static int run(sqlite3_stmt *s)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Record strings are fixed arrays filled by the engine: never trust a terminator, and
+ * store "" as NULL where the column means "not learned". */
+static int bind_str(sqlite3_stmt *s, int idx, const char *field, size_t size, int empty_null)
+{
+    size_t n = strnlen(field, size);
+    if (n == 0 && empty_null)
+        return sqlite3_bind_null(s, idx);
+    return sqlite3_bind_text(s, idx, field, (int)n, SQLITE_TRANSIENT);
+}
+
+#define BIND_STR(s, idx, arr, empty_null) bind_str(s, idx, arr, sizeof(arr), empty_null)
+
+static int bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int is_null)
+{
+    return is_null ? sqlite3_bind_null(s, idx) : sqlite3_bind_int64(s, idx, v);
+}
+
+static int upsert_host(as_store *st, const as_host_record *h, const char *ip, const char *mac,
+                       double seen, int64_t *host_id)
+{
+    sqlite3_stmt *s = st->stmt[AS_STMT_HOST_UPSERT];
+    int rc = sqlite3_bind_text(s, 1, ip, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK) rc = mac ? sqlite3_bind_text(s, 2, mac, -1, SQLITE_TRANSIENT)
+                                  : sqlite3_bind_null(s, 2);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 3, h->name, 1);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_double(s, 4, seen);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 5, h->up != 0);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(s);
+        return -1;
+    }
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return -1;
+    }
+    *host_id = sqlite3_column_int64(s, 0);
+    return run(s);
+}
+
+static int insert_observation(as_store *st, int64_t scan_id, int64_t host_id,
+                              const as_host_record *h, const char *mac)
+{
+    sqlite3_stmt *s = st->stmt[AS_STMT_OBS_UPSERT];
+    int rc = sqlite3_bind_int64(s, 1, scan_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 2, host_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 3, h->up != 0);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 4, h->up_reason, 0);
+    if (rc == SQLITE_OK) rc = bind_int_or_null(s, 5, h->reply_ttl, h->reply_ttl == 0);
+    if (rc == SQLITE_OK) rc = bind_int_or_null(s, 6, h->rtt_us, h->rtt_us < 0);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 7, h->name, 1);
+    if (rc == SQLITE_OK) rc = mac ? sqlite3_bind_text(s, 8, mac, -1, SQLITE_TRANSIENT)
+                                  : sqlite3_bind_null(s, 8);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 9, h->managed != 0);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 10, h->agent, 1);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 11, h->deploy, 1);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(s);
+        return -1;
+    }
+    return run(s);
+}
+
+static const char *proto_text(uint8_t proto)
+{
+    return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : NULL;
+}
+
+static const char *state_text(uint8_t state)
+{
+    switch (state) {
+    case AS_PORT_OPEN: return "open";
+    case AS_PORT_CLOSED: return "closed";
+    case AS_PORT_FILTERED: return "filtered";
+    default: return NULL;
+    }
+}
+
+static int insert_port(as_store *st, int64_t scan_id, int64_t host_id, const as_port_record *p)
+{
+    sqlite3_stmt *s = st->stmt[AS_STMT_PORT_INSERT];
+    int rc = sqlite3_bind_int64(s, 1, scan_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 2, host_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 3, proto_text(p->proto), -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 4, p->port);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 5, state_text(p->state), -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 6, p->reason, 0);
+    if (rc == SQLITE_OK) rc = bind_int_or_null(s, 7, p->reason_ttl, p->reason_ttl == 0);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 8, p->service, 1);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(s);
+        return -1;
+    }
+    return run(s);
+}
+
+/* Bad records are refused before anything is written, with the port that is wrong. */
+static int check_record(as_store *st, const as_host_record *h, const char *ip,
+                        char *err, size_t errlen)
+{
+    if (h->nports > 0 && !h->ports) {
+        as_db_errf(st, err, errlen, "host %s: %zu ports but no port array (this is a bug in "
+                   "agentscan)", ip, h->nports);
+        return -1;
+    }
+    for (size_t i = 0; i < h->nports; i++) {
+        const as_port_record *p = &h->ports[i];
+        if (p->state == AS_PORT_UNKNOWN)
+            continue;
+        if (!proto_text(p->proto) || !state_text(p->state)) {
+            as_db_errf(st, err, errlen, "host %s: port %u has protocol %u and state %u, not "
+                       "tcp/udp and open/closed/filtered (this is a bug in agentscan)",
+                       ip, p->port, p->proto, p->state);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int write_host(as_store *st, int64_t scan_id, const as_host_record *h, const char *ip,
+                      const char *mac, double seen)
+{
+    int64_t host_id;
+    if (upsert_host(st, h, ip, mac, seen, &host_id) < 0 ||
+        insert_observation(st, scan_id, host_id, h, mac) < 0)
+        return -1;
+    /* Adding a host twice to one scan replaces what the scan said about it. */
+    sqlite3_stmt *clear = st->stmt[AS_STMT_PORTS_CLEAR];
+    if (sqlite3_bind_int64(clear, 1, scan_id) != SQLITE_OK ||
+        sqlite3_bind_int64(clear, 2, host_id) != SQLITE_OK || run(clear) < 0)
+        return -1;
+    for (size_t i = 0; i < h->nports; i++)
+        if (h->ports[i].state != AS_PORT_UNKNOWN && insert_port(st, scan_id, host_id,
+                                                               &h->ports[i]) < 0)
+            return -1;
+    return 0;
+}
+
+int as_store_add_host(as_store *st, int64_t scan_id, const as_host_record *h, double seen,
+                      char *err, size_t errlen)
+{
+    char ip[16], mac[18];
+    snprintf(ip, sizeof ip, "%u.%u.%u.%u", (unsigned)(h->ip >> 24), (unsigned)(h->ip >> 16) & 255,
+             (unsigned)(h->ip >> 8) & 255, (unsigned)h->ip & 255);
+    snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", h->mac[0], h->mac[1], h->mac[2],
+             h->mac[3], h->mac[4], h->mac[5]);
+    if (check_record(st, h, ip, err, errlen) < 0)
+        return -1;
+    if (run(st->stmt[AS_STMT_SAVEPOINT]) < 0) {
+        as_db_fail(st, err, errlen);
+        return -1;
+    }
+    if (write_host(st, scan_id, h, ip, h->has_mac ? mac : NULL, seen) < 0) {
+        /* The message first: the rollback would replace it. */
+        as_db_fail(st, err, errlen);
+        run(st->stmt[AS_STMT_ROLLBACK_TO]);
+        run(st->stmt[AS_STMT_RELEASE]);
+        return -1;
+    }
+    if (run(st->stmt[AS_STMT_RELEASE]) < 0) {
+        as_db_fail(st, err, errlen);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,357 @@
+/* test_hosts_print.c — as_store_print_hosts: the JSON parsed back and checked field by
+ * field, the table's header, alignment, numeric order and escaping of hostile names. */
+#include <check.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "db/store.h"
+
+static char dir[64];
+static char dbpath[128];
+static char err[512];
+static as_store *st;
+static int64_t scan_id;
+
+#define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((c) << 8) | (d))
+#define STARTED 1700000000.0    /* 2023-11-14T22:13:20Z */
+
+static as_port_record port(uint16_t n, uint8_t proto, uint8_t state, const char *reason,
+                           const char *service)
+{
+    as_port_record p;
+    memset(&p, 0, sizeof p);
+    p.port = n;
+    p.proto = proto;
+    p.state = state;
+    strcpy(p.reason, reason);
+    strcpy(p.service, service);
+    return p;
+}
+
+static void add(as_host_record *h)
+{
+    ck_assert_msg(as_store_add_host(st, scan_id, h, STARTED + 1, err, sizeof err) == 0, "%s",
+                  err);
+}
+
+/* Hosts added out of order, with .10 before .9 so that text order would be wrong. */
+static void fill(void)
+{
+    scan_id = as_store_begin_scan(st, "198.18.0.0/16", "", STARTED, err, sizeof err);
+    ck_assert_msg(scan_id > 0, "%s", err);
+    ck_assert_int_eq(as_store_begin_batch(st, err, sizeof err), 0);
+
+    as_port_record pm[] = {
+        port(1002, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", "Opsware/HP Server Automation agent"),
+        port(80, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", ""),
+        port(22, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", "ssh"),
+        port(53, IPPROTO_UDP, AS_PORT_OPEN, "udp-response", ""),
+        port(445, IPPROTO_TCP, AS_PORT_FILTERED, "no-response", ""),
+        port(443, IPPROTO_TCP, AS_PORT_CLOSED, "reset", ""),
+    };
+    as_host_record m = { .ip = IP(198, 18, 1, 10), .up = 1, .reply_ttl = 64, .rtt_us = 1500,
+                         .has_mac = 1, .mac = { 0x02, 0, 0, 0, 0, 0x0A }, .managed = 1,
+                         .ports = pm, .nports = 6 };
+    strcpy(m.up_reason, "echo-reply");
+    strcpy(m.name, "managed.lab");
+    strcpy(m.agent, "Opsware/HP Server Automation agent");
+    strcpy(m.deploy, "ssh,smb");
+    add(&m);
+
+    as_host_record evil = { .ip = IP(198, 18, 1, 9), .up = 1, .rtt_us = -1 };
+    strcpy(evil.up_reason, "reset");
+    strcpy(evil.name, "evil\x1b[31m\nname\xc3");
+    add(&evil);
+
+    as_host_record down = { .ip = IP(198, 18, 1, 100), .up = 0, .rtt_us = -1 };
+    strcpy(down.up_reason, "no-response");
+    add(&down);
+
+    as_host_record far = { .ip = IP(198, 18, 2, 1), .up = 1, .rtt_us = 250 };
+    strcpy(far.up_reason, "syn-ack");
+    add(&far);
+
+    ck_assert_int_eq(as_store_commit_batch(st, err, sizeof err), 0);
+    ck_assert_int_eq(as_store_end_scan(st, scan_id, AS_SCAN_COMPLETE, STARTED + 60, NULL, err,
+                                       sizeof err), 0);
+}
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/as_test_print_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(dbpath, sizeof dbpath, "%s/inv.db", dir);
+    ck_assert_msg(as_store_open(&st, dbpath, 1, err, sizeof err) == 0, "%s", err);
+    fill();
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void teardown(void)
+{
+    as_store_close(st);
+    nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The output as one string, the call's return code in *rc. */
+static char *print(int64_t id, const char *format, int all, int *rc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(out);
+    *rc = as_store_print_hosts(st, id, format, all, out, err, sizeof err);
+    fclose(out);
+    return buf;
+}
+
+static json_t *print_json(int all)
+{
+    int rc;
+    char *text = print(scan_id, "json", all, &rc);
+    ck_assert_msg(rc == 0, "%s", err);
+    json_error_t jerr;
+    json_t *root = json_loads(text, 0, &jerr);
+    ck_assert_msg(root != NULL, "line %d: %s\n%s", jerr.line, jerr.text, text);
+    ck_assert(json_is_array(root));
+    for (const char *p = text; *p; p++)
+        ck_assert_msg((unsigned char)*p < 0x80, "non-ASCII byte in JSON output");
+    free(text);
+    return root;
+}
+
+static const char *str_at(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    ck_assert_msg(json_is_string(v), "%s is not a string", key);
+    return json_string_value(v);
+}
+
+START_TEST(json_fields)
+{
+    json_t *root = print_json(0);
+    ck_assert_int_eq(json_array_size(root), 3);
+    json_t *m = json_array_get(root, 1);
+    ck_assert_str_eq(str_at(m, "address"), "198.18.1.10");
+    ck_assert_str_eq(str_at(m, "name"), "managed.lab");
+    ck_assert_str_eq(str_at(m, "mac"), "02:00:00:00:00:0a");
+    ck_assert(json_is_true(json_object_get(m, "up")));
+    ck_assert_str_eq(str_at(m, "up_reason"), "echo-reply");
+    ck_assert(json_is_real(json_object_get(m, "rtt_ms")));
+    ck_assert_double_eq_tol(json_real_value(json_object_get(m, "rtt_ms")), 1.5, 1e-9);
+    ck_assert(json_is_true(json_object_get(m, "managed")));
+    ck_assert_str_eq(str_at(m, "agent"), "Opsware/HP Server Automation agent");
+    ck_assert_int_eq(json_integer_value(json_object_get(m, "scan_id")), scan_id);
+
+    json_t *deploy = json_object_get(m, "deploy");
+    ck_assert_int_eq(json_array_size(deploy), 2);
+    ck_assert_str_eq(json_string_value(json_array_get(deploy, 0)), "ssh");
+    ck_assert_str_eq(json_string_value(json_array_get(deploy, 1)), "smb");
+
+    /* all states, tcp before udp, each by port number */
+    static const struct { int port; const char *proto, *state, *reason; } want[] = {
+        { 22, "tcp", "open", "syn-ack" },       { 80, "tcp", "open", "syn-ack" },
+        { 443, "tcp", "closed", "reset" },      { 445, "tcp", "filtered", "no-response" },
+        { 1002, "tcp", "open", "syn-ack" },     { 53, "udp", "open", "udp-response" },
+    };
+    json_t *ports = json_object_get(m, "ports");
+    ck_assert_int_eq(json_array_size(ports), 6);
+    for (size_t i = 0; i < 6; i++) {
+        json_t *p = json_array_get(ports, i);
+        ck_assert_int_eq(json_integer_value(json_object_get(p, "port")), want[i].port);
+        ck_assert_str_eq(str_at(p, "proto"), want[i].proto);
+        ck_assert_str_eq(str_at(p, "state"), want[i].state);
+        ck_assert_str_eq(str_at(p, "reason"), want[i].reason);
+    }
+    ck_assert_str_eq(str_at(json_array_get(ports, 0), "service"), "ssh");
+    ck_assert(json_is_null(json_object_get(json_array_get(ports, 1), "service")));
+
+    json_t *far = json_array_get(root, 2);
+    ck_assert_str_eq(str_at(far, "address"), "198.18.2.1");
+    ck_assert_str_eq(str_at(far, "name"), "");
+    ck_assert(json_is_null(json_object_get(far, "mac")));
+    ck_assert(json_is_null(json_object_get(far, "agent")));
+    ck_assert(json_is_false(json_object_get(far, "managed")));
+    ck_assert_int_eq(json_array_size(json_object_get(far, "deploy")), 0);
+    ck_assert_int_eq(json_array_size(json_object_get(far, "ports")), 0);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(json_order_and_down_hosts)
+{
+    json_t *root = print_json(1);
+    static const char *const order[] = { "198.18.1.9", "198.18.1.10", "198.18.1.100",
+                                         "198.18.2.1" };
+    ck_assert_int_eq(json_array_size(root), 4);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_str_eq(str_at(json_array_get(root, i), "address"), order[i]);
+    json_t *down = json_array_get(root, 2);
+    ck_assert(json_is_false(json_object_get(down, "up")));
+    ck_assert_str_eq(str_at(down, "up_reason"), "no-response");
+    ck_assert(json_is_null(json_object_get(down, "rtt_ms")));
+
+    /* invalid UTF-8 cannot be escaped: replaced; the control characters survive escaped */
+    json_t *evil = json_array_get(root, 0);
+    ck_assert_str_eq(str_at(evil, "name"), "evil?[31m?name?");
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(json_keeps_valid_utf8_escaped)
+{
+    as_host_record h = { .ip = IP(198, 18, 3, 1), .up = 1, .rtt_us = -1 };
+    strcpy(h.up_reason, "echo-reply");
+    strcpy(h.name, "caf\xc3\xa9\x1b.lab");
+    add(&h);
+    json_t *root = print_json(0);
+    json_t *last = json_array_get(root, json_array_size(root) - 1);
+    ck_assert_str_eq(str_at(last, "name"), "caf\xc3\xa9\x1b.lab");
+    json_decref(root);
+}
+END_TEST
+
+/* Line n (0-based) of text, in a static buffer. */
+static const char *line(const char *text, int n)
+{
+    static char buf[1024];
+    for (; n > 0 && text; n--)
+        if ((text = strchr(text, '\n')))
+            text++;
+    ck_assert_msg(text && *text, "no line %d", n);
+    size_t len = strcspn(text, "\n");
+    ck_assert_uint_lt(len, sizeof buf);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+START_TEST(table_lines)
+{
+    int rc;
+    char *text = print(scan_id, "table", 0, &rc);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_int_eq(count_lines(text), 5);   /* header, titles, three hosts */
+    ck_assert_str_eq(line(text, 0), "scan 1 (complete, started 2023-11-14T22:13:20Z), "
+                                    "3 hosts up");
+    ck_assert_str_eq(line(text, 1),
+                     "ADDRESS      NAME             STATE  REASON      OPEN PORTS         "
+                     "MANAGED                                   DEPLOY");
+    ck_assert_str_eq(line(text, 2),
+                     "198.18.1.9   evil?[31m?name?  up     reset       -                  "
+                     "no                                        -");
+    ck_assert_str_eq(line(text, 3),
+                     "198.18.1.10  managed.lab      up     echo-reply  22,80,1002,53/udp  "
+                     "yes (Opsware/HP Server Automation agent)  ssh,smb");
+    ck_assert_str_eq(line(text, 4),
+                     "198.18.2.1   -                up     syn-ack     -                  "
+                     "no                                        -");
+    ck_assert_ptr_null(strchr(text, '\x1b'));
+    free(text);
+}
+END_TEST
+
+START_TEST(table_all_hosts)
+{
+    int rc;
+    char *text = print(0, "table", 1, &rc);   /* 0: the latest scan */
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_int_eq(count_lines(text), 6);
+    ck_assert_msg(strncmp(line(text, 4), "198.18.1.100 ", 13) == 0, "%s", line(text, 4));
+    ck_assert_msg(strstr(line(text, 4), " down ") != NULL, "%s", line(text, 4));
+    ck_assert_msg(strncmp(line(text, 5), "198.18.2.1 ", 11) == 0, "%s", line(text, 5));
+    free(text);
+}
+END_TEST
+
+START_TEST(empty_scan)
+{
+    int64_t id = as_store_begin_scan(st, "198.19.0.0/24", "", STARTED + 3600, err, sizeof err);
+    int rc;
+    char *text = print(id, "table", 0, &rc);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_str_eq(text, "scan 2 (running, started 2023-11-14T23:13:20Z), 0 hosts up\n");
+    free(text);
+    text = print(id, "json", 0, &rc);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_str_eq(text, "[]\n");
+    free(text);
+}
+END_TEST
+
+START_TEST(errors)
+{
+    int rc;
+    char *text = print(scan_id, "xml", 0, &rc);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_str_eq(err, "unknown output format 'xml' (use table or json)");
+    ck_assert_str_eq(text, "");
+    free(text);
+
+    text = print(42, "json", 0, &rc);
+    ck_assert_int_eq(rc, -1);
+    char want[512];
+    snprintf(want, sizeof want, "database %s: no scan 42 in DB", dbpath);
+    ck_assert_str_eq(err, want);
+    ck_assert_str_eq(text, "");
+    free(text);
+}
+END_TEST
+
+START_TEST(no_scans_yet)
+{
+    as_store_close(st);
+    snprintf(dbpath, sizeof dbpath, "%s/empty.db", dir);
+    ck_assert_msg(as_store_open(&st, dbpath, 1, err, sizeof err) == 0, "%s", err);
+    int rc;
+    free(print(0, "table", 0, &rc));
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(strstr(err, "no scans yet"), "%s", err);
+}
+END_TEST
+
+static Suite *hosts_print_suite(void)
+{
+    Suite *s = suite_create("hosts_print");
+    TCase *json = tcase_create("json");
+    tcase_add_checked_fixture(json, setup, teardown);
+    tcase_add_test(json, json_fields);
+    tcase_add_test(json, json_order_and_down_hosts);
+    tcase_add_test(json, json_keeps_valid_utf8_escaped);
+    suite_add_tcase(s, json);
+
+    TCase *table = tcase_create("table");
+    tcase_add_checked_fixture(table, setup, teardown);
+    tcase_add_test(table, table_lines);
+    tcase_add_test(table, table_all_hosts);
+    tcase_add_test(table, empty_scan);
+    tcase_add_test(table, errors);
+    tcase_add_test(table, no_scans_yet);
+    suite_add_tcase(s, table);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(hosts_print_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
