@@ -21,6 +21,7 @@ enum as_host_flags {
     AS_HOST_WRITTEN = 4,
     AS_HOST_HAS_MAC = 8,
     AS_HOST_ANSWERED_PORT = 16, /* some port was open or closed */
+    AS_HOST_TIMING = 32,        /* a timing probe is out (see scan_reply.c) */
 };
 
 typedef struct as_host {
@@ -30,6 +31,8 @@ typedef struct as_host {
     uint8_t reply_ttl;
     const char *up_reason;
     int64_t rtt_us;
+    uint64_t timing_sent_us;    /* when the timing probe left */
+    uint16_t timing_port;       /* its port index */
     uint16_t unknown;       /* ports whose state is not known yet */
     char *name;             /* reverse DNS, NULL until answered */
     as_port_slot *ports;    /* one per scanned port, in the scan's port order */

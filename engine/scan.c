@@ -2,6 +2,7 @@
  * runs the loop that interleaves sending, replies, DNS and storing, and tears it down. */
 #include "engine/scan_internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,20 @@ int as_scan_opts_timing(as_scan_opts *o, int level)
     o->max_rtt_us = timing[level].max_rtt_us;
     o->max_retries = timing[level].max_retries;
     return 0;
+}
+
+void as_scan_log(const as_scanner *s, int level, const char *tag, const char *fmt, ...)
+{
+    if (s->o->verbose < level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (s->o->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "agentscan[+%.3fs] %s: ", (double)(as_now_us() - s->started_us) / 1e6, tag);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
 }
 
 static void ip_str(uint32_t ip, char *buf, size_t len)
@@ -180,6 +195,13 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         return rc;
     if (!o->offline && (rc = as_capture_start(&s->cap, err, errlen)) != 0)
         return rc;
+    char src[16], gw[16];
+    ip_str(s->nif.src_ip, src, sizeof src);
+    ip_str(s->nif.gateway, gw, sizeof gw);
+    const uint8_t *m = s->nif.gw_mac;
+    as_scan_log(s, 1, "net", "interface %s, source %s port %u, gateway %s (%02x:%02x:%02x:%02x:%02x:%02x)%s",
+                s->nif.name, src, s->ctx.src_port, s->nif.gateway ? gw : "none", m[0], m[1], m[2], m[3],
+                m[4], m[5], o->offline ? ", offline: nothing is sent" : "");
     return 0;
 }
 
@@ -207,7 +229,11 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
     s->shard_k = o->shard_n > 1 ? o->shard_k : 0;
     s->shard_n = o->shard_n > 1 ? o->shard_n : 1;
     s->cursor = s->shard_k;
-    as_rtt_init(&s->rtt, o->initial_rtt_us, o->min_rtt_us, o->max_rtt_us);
+    /* Offline nothing can answer, so there is nothing to wait for. */
+    if (o->offline)
+        as_rtt_init(&s->rtt, 0, 0, 0);
+    else
+        as_rtt_init(&s->rtt, o->initial_rtt_us, o->min_rtt_us, o->max_rtt_us);
     if (o->resolve && as_dns_open(&s->dns, o->dns_servers, 1000, 2, err, errlen) != 0)
         return -AS_ERR_USAGE;
     return 0;
@@ -256,8 +282,15 @@ static int run_loop(as_scanner *s)
         if (now - s->last_flush_us >= FLUSH_EVERY_US && as_scan_flush(s) != 0)
             return -AS_ERR_DB;
         as_progress_update(s, now, 0);
-        if (loop_done(s, now))
+        if (loop_done(s, now)) {
+            as_scan_log(s, 1, "scan", "done: %llu probes, %llu replies, %llu hosts up, timeout %.0f ms, "
+                        "%llu loss signals, %llu send errors, %llu ring drops",
+                        (unsigned long long)s->tx.sent, (unsigned long long)s->replies,
+                        (unsigned long long)s->hosts_up, as_rtt_timeout(&s->rtt) / 1000.0,
+                        (unsigned long long)s->loss_signals, (unsigned long long)s->tx.errors,
+                        (unsigned long long)atomic_load(&s->ring.dropped));
             return 0;
+        }
         if (sent == 0 && got == 0) {
             uint64_t wait = as_ratelimit_wait_us(&s->rl);
             usleep((useconds_t)(wait > 0 && wait < 1000 ? wait : 500));

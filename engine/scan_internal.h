@@ -26,6 +26,13 @@ typedef struct as_slot {
 
 #define AS_MAX_SLOTS (AS_MAX_ACK_PORTS + 1)
 
+/* A work item of the send and wait queues: host number, port index, and a flag for the
+ * timing probe of a -Pn host (a second SYN whose answer measures the round trip). */
+#define AS_ITEM(hn, pi) (((uint64_t)(hn) << 17) | (uint64_t)(pi))
+#define AS_ITEM_TIMING ((uint64_t)1 << 16)
+#define AS_ITEM_HOST(item) ((long)((item) >> 17))
+#define AS_ITEM_PORT(item) ((size_t)((item) & 0xffff))
+
 typedef struct as_scanner {
     const as_scan_opts *o;
     as_netif nif;
@@ -77,6 +84,10 @@ typedef struct as_scanner {
     uint64_t last_progress_us, progress_sent, progress_t;
     double progress_rate;
 } as_scanner;
+
+/* scan.c: -v diagnostics on stderr, "agentscan[+1.234s] tag: ..." */
+void as_scan_log(const as_scanner *s, int level, const char *tag, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* scan_send.c */
 unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget);

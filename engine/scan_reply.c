@@ -42,7 +42,7 @@ static void queue_ports(as_scanner *s, long hn)
         s->port_order[j] = t;
     }
     for (size_t i = 0; i < n; i++)
-        as_fifo_push(&s->sendq, ((uint64_t)hn << 16) | s->port_order[i]);
+        as_fifo_push(&s->sendq, AS_ITEM(hn, s->port_order[i]));
 }
 
 static void mark_up(as_scanner *s, long hn, const as_result *r)
@@ -104,6 +104,13 @@ static void handle_port(as_scanner *s, const as_result *r)
     as_host *h = &s->hosts.hosts[hn];
     take_mac(s, h, r);
     as_port_slot *ps = &h->ports[pi - 1];
+    if ((h->flags & AS_HOST_TIMING) && h->timing_port == pi - 1 && h->timing_sent_us != 0 &&
+        r->t_us > h->timing_sent_us && ps->state != AS_PORT_UNKNOWN) {
+        h->flags &= ~(uint32_t)AS_HOST_TIMING;
+        as_rtt_sample(&s->rtt, r->t_us - h->timing_sent_us);
+        h->rtt_us = (int64_t)(r->t_us - h->timing_sent_us);
+        return;
+    }
     if (ps->state != AS_PORT_UNKNOWN)
         return;
     ps->state = r->state;
@@ -120,8 +127,16 @@ static void handle_port(as_scanner *s, const as_result *r)
     }
     if (r->state == AS_PORT_OPEN || r->state == AS_PORT_CLOSED) {
         h->flags |= AS_HOST_ANSWERED_PORT;
-        if (!(h->flags & AS_HOST_UP))
+        if (!(h->flags & AS_HOST_UP)) {
             mark_up(s, hn, r);
+            /* The -Pn sweep keeps no send times, so ask this port once more, statefully:
+             * its answer measures the round trip that paces retries and the cool-down. */
+            if (s->o->no_ping && s->rtt.samples < 64) {
+                h->flags |= AS_HOST_TIMING;
+                h->timing_port = (uint16_t)(pi - 1);
+                as_fifo_push(&s->sendq, AS_ITEM(hn, pi - 1) | AS_ITEM_TIMING);
+            }
+        }
     }
     as_scan_host_check_done(s, hn);
 }

@@ -26,11 +26,18 @@ static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, 
 /* A port probe of a live host; 1 if one was queued for sending. */
 static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
 {
-    as_host *h = &s->hosts.hosts[item >> 16];
-    as_port_slot *ps = &h->ports[item & 0xffff];
+    as_host *h = &s->hosts.hosts[AS_ITEM_HOST(item)];
+    size_t pi = AS_ITEM_PORT(item);
+    as_port_slot *ps = &h->ports[pi];
+    if (item & AS_ITEM_TIMING) {
+        /* Not retried: without an answer the scan just keeps its current timeout. */
+        emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi]);
+        h->timing_sent_us = now;
+        return 1;
+    }
     if (ps->state != AS_PORT_UNKNOWN)
         return 0;
-    emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[item & 0xffff]);
+    emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi]);
     ps->tries++;
     ps->sent_us = now;
     as_fifo_push(&s->waitq, item);
@@ -44,6 +51,8 @@ static void advance_cursor(as_scanner *s, uint64_t now)
         return;
     s->cursor = s->shard_k;
     s->pass_end_us = now;
+    as_scan_log(s, 1, "sweep", "pass %u of %u sent (%llu probes so far)", s->pass + 1, s->passes,
+                (unsigned long long)s->tx.sent);
     if (++s->pass >= s->passes) {
         s->sweep_done = 1;
         s->last_sweep_us = now;
@@ -106,9 +115,9 @@ void as_scan_expire(as_scanner *s, uint64_t now)
     uint64_t timeout = as_rtt_timeout(&s->rtt);
     while (s->waitq.count > 0) {
         uint64_t item = as_fifo_front(&s->waitq);
-        long hn = (long)(item >> 16);
+        long hn = AS_ITEM_HOST(item);
         as_host *h = &s->hosts.hosts[hn];
-        as_port_slot *ps = &h->ports[item & 0xffff];
+        as_port_slot *ps = &h->ports[AS_ITEM_PORT(item)];
         if (ps->state == AS_PORT_UNKNOWN && now < ps->sent_us + timeout)
             break;
         as_fifo_pop(&s->waitq);
@@ -130,6 +139,7 @@ void as_scan_requeue_pn(as_scanner *s, uint64_t now)
     if (!s->o->no_ping || s->pn_requeued || !s->sweep_done || now < s->last_sweep_us + as_rtt_timeout(&s->rtt))
         return;
     s->pn_requeued = 1;
+    size_t queued = s->sendq.count;
     for (size_t hn = 0; hn < s->hosts.count; hn++) {
         as_host *h = &s->hosts.hosts[hn];
         if (!(h->flags & AS_HOST_UP))
@@ -140,9 +150,11 @@ void as_scan_requeue_pn(as_scanner *s, uint64_t now)
             /* The sweep sent the first probe; these are retries. */
             h->ports[i].tries = 1;
             if (s->o->max_retries > 0)
-                as_fifo_push(&s->sendq, ((uint64_t)hn << 16) | i);
+                as_fifo_push(&s->sendq, AS_ITEM(hn, i));
         }
     }
+    as_scan_log(s, 1, "sweep", "-Pn: %zu silent ports of %llu answering hosts queued for retry",
+                s->sendq.count - queued, (unsigned long long)s->hosts_up);
 }
 
 /* Congestion control, nmap's idea in a rate: an answer to a retransmission means a probe
@@ -158,6 +170,7 @@ void as_scan_loss_signal(as_scanner *s, uint64_t now)
     double floor = s->o->min_rate > 0 ? s->o->min_rate : s->o->max_rate / 100;
     s->cur_rate = r < floor ? floor : r;
     as_ratelimit_set_rate(&s->rl, s->cur_rate);
+    as_scan_log(s, 2, "rate", "loss seen: rate down to %.0f pps", s->cur_rate);
 }
 
 void as_scan_congestion(as_scanner *s, uint64_t now)
