@@ -10,6 +10,7 @@
 
 #include "engine/clock.h"
 #include "engine/errors.h"
+#include "probes/osprobe.h"
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
@@ -19,6 +20,10 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     atomic_fetch_add_explicit(&c->packets, 1, memory_order_relaxed);
     if (as_decode_frame(bytes, h->caplen, c->dlt, &p) != 0)
         return;
+    if (c->os_frames != NULL && as_osprobe_reply_index(&p, c->ctx) >= 0) {
+        as_framering_push(c->os_frames, bytes, h->caplen, as_now_us());
+        return;
+    }
     if (!as_classify(&p, c->ctx, &res))
         return;
     res.t_us = as_now_us();
@@ -49,7 +54,7 @@ int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, 
         snprintf(err, errlen, "cannot capture on %s: %s", ifname, ebuf);
         return -AS_ERR_IFACE;
     }
-    pcap_set_snaplen(p, 256);
+    pcap_set_snaplen(p, AS_FRAME_CAP);
     pcap_set_promisc(p, 0);
     pcap_set_immediate_mode(p, 1);
     pcap_set_buffer_size(p, 16 << 20);
@@ -68,7 +73,7 @@ int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, 
     struct in_addr a = {htonl(ctx->src_ip)};
     snprintf(filter, sizeof filter,
              "arp or (dst host %s and (icmp or (tcp and dst portrange %u-%u)))", inet_ntoa(a),
-             ctx->src_port, ctx->src_port + 7);
+             ctx->src_port, ctx->src_port + AS_OS_PORT_SPAN - 1);
     struct bpf_program prog;
     if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 || pcap_setfilter(p, &prog) < 0) {
         snprintf(err, errlen, "cannot set capture filter on %s: %s", ifname, pcap_geterr(p));

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "engine/framering.h"
 #include "engine/ring.h"
 #include "probes/probe.h"
 
@@ -16,6 +17,7 @@ typedef struct as_capture {
     int dlt;
     const as_probe_ctx *ctx;
     as_ring *ring;
+    as_framering *os_frames;    /* OS-detection replies, whole; NULL without -O */
     pthread_t thread;
     int running;
     atomic_int stop;

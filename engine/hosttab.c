@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/record.h"
+#include "probes/osprobe.h"
 
 static size_t slot_of(uint32_t ip, size_t cap)
 {
@@ -26,6 +27,9 @@ void as_hosttab_free(as_hosttab *t)
     for (size_t i = 0; i < t->count; i++) {
         free(t->hosts[i].ports);
         free(t->hosts[i].name);
+        free(t->hosts[i].os);
+        free(t->hosts[i].os_fp);
+        free(t->hosts[i].os_passive);
     }
     free(t->hosts);
     free(t->index);

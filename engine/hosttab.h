@@ -22,6 +22,8 @@ enum as_host_flags {
     AS_HOST_HAS_MAC = 8,
     AS_HOST_ANSWERED_PORT = 16, /* some port was open or closed */
     AS_HOST_TIMING = 32,        /* a timing probe is out (see scan_reply.c) */
+    AS_HOST_OS_PENDING = 64,    /* OS detection running (scan_os.c) */
+    AS_HOST_OS_DONE = 128,      /* OS detection finished or not possible */
 };
 
 typedef struct as_host {
@@ -36,6 +38,9 @@ typedef struct as_host {
     uint16_t unknown;       /* ports whose state is not known yet */
     char *name;             /* reverse DNS, NULL until answered */
     as_port_slot *ports;    /* one per scanned port, in the scan's port order */
+    struct as_osjob *os;    /* OS detection state, while it runs */
+    char *os_fp;            /* the observed fingerprint, nmap syntax */
+    char *os_passive;       /* the guess from the SYN/ACK alone */
 } as_host;
 
 typedef struct as_hosttab {

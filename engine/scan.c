@@ -191,6 +191,13 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
     }
     if (!o->offline && (rc = as_capture_open(&s->cap, s->nif.name, &s->ctx, &s->ring, err, errlen)) != 0)
         return rc;
+    if (o->os_detect) {
+        if (as_framering_init(&s->os_frames, 4096) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return -AS_ERR_FAIL;
+        }
+        s->cap.os_frames = &s->os_frames;
+    }
     if (s->nif.gateway != 0 && !s->nif.have_gw_mac && (rc = resolve_gateway(s, err, errlen)) != 0)
         return rc;
     if (!o->offline && (rc = as_capture_start(&s->cap, err, errlen)) != 0)
@@ -248,7 +255,7 @@ static int loop_done(as_scanner *s, uint64_t now)
         return as_dns_pending(s->dns) == 0 || now >= s->stop_us + timeout + STOP_DNS_GRACE_US;
     }
     return !as_scan_sweep_pending(s, now) && s->sendq.count == 0 && s->waitq.count == 0 &&
-           as_dns_pending(s->dns) == 0;
+           s->os_nactive == 0 && as_dns_pending(s->dns) == 0;
 }
 
 static int run_loop(as_scanner *s)
@@ -265,6 +272,8 @@ static int run_loop(as_scanner *s)
         }
         if (s->dns != NULL)
             as_dns_process(s->dns, 0);
+        if (s->os_frames.slots != NULL)
+            as_scan_os_replies(s);
         if (!s->stopping && s->o->interrupted != NULL && *s->o->interrupted) {
             s->stopping = 1;
             s->stop_us = now;
@@ -305,6 +314,8 @@ static void teardown(as_scanner *s)
     as_dns_close(s->dns);
     s->dns = NULL;
     as_ring_free(&s->ring);
+    as_framering_free(&s->os_frames);
+    free(s->os_active);
     as_hosttab_free(&s->hosts);
     as_fifo_free(&s->sendq);
     as_fifo_free(&s->waitq);

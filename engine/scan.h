@@ -35,6 +35,7 @@ typedef struct as_scan_opts {
     int verbose;
     int progress;                   /* draw the progress line on stderr */
     int offline;                    /* build and pace, do not send */
+    int os_detect;                  /* -O */
     const as_port_table *agents;
     const as_port_table *deploy;
     as_store *store;

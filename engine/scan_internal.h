@@ -8,6 +8,7 @@
 #include "engine/capture.h"
 #include "engine/dns.h"
 #include "engine/fifo.h"
+#include "engine/framering.h"
 #include "engine/hosttab.h"
 #include "engine/netif.h"
 #include "engine/permute.h"
@@ -70,6 +71,11 @@ typedef struct as_scanner {
     uint32_t *port_index;           /* port number → index + 1 in o->ports, 0 = not scanned */
     uint64_t rng;
 
+    as_framering os_frames;         /* OS-detection replies (with -O) */
+    long *os_active;                /* hosts whose OS job runs */
+    size_t os_nactive, os_cap;
+    uint64_t os_started, os_finished;
+
     as_fifo doneq;                  /* hosts ready to store */
     as_port_record *port_records;   /* scratch for one host record */
     uint64_t last_flush_us;
@@ -101,6 +107,12 @@ void as_scan_loss_signal(as_scanner *s, uint64_t now);
 void as_scan_handle(as_scanner *s, const as_result *r);
 void as_scan_host_check_done(as_scanner *s, long h);
 void as_scan_finish_hosts(as_scanner *s);
+
+/* scan_os.c */
+int as_scan_os_start(as_scanner *s, long hn);
+unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget);
+void as_scan_os_replies(as_scanner *s);
+void as_scan_os_abandon(as_scanner *s);
 
 /* scan_store.c */
 int as_scan_flush(as_scanner *s);

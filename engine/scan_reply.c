@@ -153,7 +153,15 @@ void as_scan_handle(as_scanner *s, const as_result *r)
 void as_scan_host_check_done(as_scanner *s, long hn)
 {
     as_host *h = &s->hosts.hosts[hn];
-    if ((h->flags & (AS_HOST_WRITTEN | AS_HOST_DNS_PENDING)) || !(h->flags & AS_HOST_UP) || h->unknown > 0)
+    if ((h->flags & (AS_HOST_WRITTEN | AS_HOST_OS_PENDING)) || !(h->flags & AS_HOST_UP) || h->unknown > 0)
+        return;
+    /* Ports known: OS detection can start (it needs an open and ideally a closed port). */
+    if (s->o->os_detect && !(h->flags & AS_HOST_OS_DONE) && !s->stopping) {
+        if (as_scan_os_start(s, hn))
+            return;
+        h->flags |= AS_HOST_OS_DONE;
+    }
+    if (h->flags & AS_HOST_DNS_PENDING)
         return;
     h->flags |= AS_HOST_WRITTEN;
     as_fifo_push(&s->doneq, (uint64_t)hn);
@@ -161,6 +169,7 @@ void as_scan_host_check_done(as_scanner *s, long hn)
 
 void as_scan_finish_hosts(as_scanner *s)
 {
+    as_scan_os_abandon(s);
     for (size_t hn = 0; hn < s->hosts.count; hn++) {
         as_host *h = &s->hosts.hosts[hn];
         if ((h->flags & AS_HOST_WRITTEN) || !(h->flags & AS_HOST_UP))

@@ -91,7 +91,7 @@ int as_scan_sweep_pending(const as_scanner *s, uint64_t now)
 
 unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget)
 {
-    unsigned n = 0, skips = 0;
+    unsigned n = as_scan_os_fill(s, now, budget), skips = 0;
     while (n < budget && !as_txsock_full(&s->tx)) {
         if (s->sendq.count > 0) {
             n += (unsigned)send_port_probe(s, as_fifo_pop(&s->sendq), now);

@@ -20,6 +20,9 @@ static int decode_tcp(const uint8_t *p, size_t len, as_packet *out)
     out->seq = as_get32(p + 4);
     out->ack = as_get32(p + 8);
     out->flags = p[13];
+    out->tcp_reserved = p[12] & 0x0f;
+    out->payload = p + off;
+    out->payload_len = len - off;
     out->win = as_get16(p + 14);
     out->urp = as_get16(p + 18);
     out->tcp_opts = p + 20;
@@ -38,6 +41,12 @@ static int decode_quote(const uint8_t *p, size_t len, as_quoted *q)
     if (ihl < 20 || ihl + 8 > len)
         return -1;
     memset(q, 0, sizeof *q);
+    q->raw = p;
+    q->raw_len = len;
+    q->ip_len = as_get16(p + 2);
+    q->ip_id = as_get16(p + 4);
+    q->ttl = p[8];
+    q->ip_csum = as_get16(p + 10);
     q->proto = p[9];
     q->src = as_get32(p + 12);
     q->dst = as_get32(p + 16);
@@ -45,6 +54,8 @@ static int decode_quote(const uint8_t *p, size_t len, as_quoted *q)
     if (q->proto == 6 || q->proto == 17) {
         q->sport = as_get16(l4);
         q->dport = as_get16(l4 + 2);
+        if (q->proto == 17)
+            q->udp_csum = as_get16(l4 + 6);
         if (q->proto == 6)
             q->seq = as_get32(l4 + 4);
     } else if (q->proto == 1) {
@@ -63,6 +74,7 @@ static int decode_icmp(const uint8_t *p, size_t len, as_packet *out)
     out->icmp_code = p[1];
     out->echo_id = as_get16(p + 4);
     out->echo_seq = as_get16(p + 6);
+    out->icmp_rest = as_get32(p + 4);
     out->l4 = AS_L4_ICMP;
     /* Destination unreachable, source quench, redirect, time exceeded, parameter problem. */
     if (p[0] == 3 || p[0] == 4 || p[0] == 5 || p[0] == 11 || p[0] == 12)

@@ -20,6 +20,11 @@ enum as_l4 { AS_L4_NONE = 0, AS_L4_TCP, AS_L4_ICMP, AS_L4_UDP, AS_L4_ARP };
 
 /* The first bytes of the datagram an ICMP error quotes (RFC 792: IP header + 8 bytes). */
 typedef struct as_quoted {
+    const uint8_t *raw;     /* the quoted IP header and what follows, in the caller's frame */
+    size_t raw_len;
+    uint16_t ip_len, ip_id, ip_csum;
+    uint8_t ttl;
+    uint16_t udp_csum;      /* UDP */
     uint32_t src, dst;      /* host byte order */
     uint8_t proto;
     uint16_t sport, dport;  /* TCP/UDP */
@@ -40,10 +45,14 @@ typedef struct as_packet {
     uint16_t sport, dport, win, urp;
     uint32_t seq, ack;
     uint8_t flags;
+    uint8_t tcp_reserved;       /* the 4 bits between data offset and CWR */
     const uint8_t *tcp_opts;    /* points into the caller's frame */
     uint8_t tcp_opts_len;
+    const uint8_t *payload;     /* TCP data, points into the caller's frame */
+    size_t payload_len;
     /* ICMP */
     uint8_t icmp_type, icmp_code;
+    uint32_t icmp_rest;         /* bytes 4-7 of the ICMP header ("unused" in errors) */
     uint16_t echo_id, echo_seq;
     int has_quote;
     as_quoted quote;

@@ -10,13 +10,14 @@
 #include "probes/cookie.h"
 #include "probes/packet.h"
 
-#define AS_FRAME_MAX 128    /* every sweep probe fits: 14 + 20 + 24 (TCP + MSS) */
+#define AS_FRAME_MAX 384    /* the largest probe: OS detection U1, 14 + 20 + 8 + 300 */
 
 enum as_probe_id {
     AS_PROBE_ICMP_ECHO = 1,
     AS_PROBE_TCP_ACK = 2,
     AS_PROBE_TCP_SYN = 3,
     AS_PROBE_ARP = 4,
+    AS_PROBE_OS = 5,        /* OS detection (probes/osprobe.c), keyed per host */
 };
 
 /* Everything a probe needs to know about the scan, passed in (no globals). */

@@ -180,8 +180,12 @@ static int parse_args(scan_args *a, int argc, char **argv)
                 return AS_ERR_USAGE;
         } else if (strcmp(arg, "-n") == 0)
             a->o.resolve = 0;
+        else if (strcmp(arg, "-O") == 0)
+            a->o.os_detect = 1;
         else if (strcmp(arg, "-v") == 0)
             a->o.verbose++;
+        else if (strcmp(arg, "-vv") == 0)
+            a->o.verbose += 2;
         else if (strcmp(arg, "--offline") == 0)
             a->o.offline = 1;
         else if (strcmp(arg, "--no-progress") == 0)

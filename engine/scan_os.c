@@ -1,0 +1,171 @@
+/* scan_os.c — OS detection inside the scan loop: for each host with an open port, a small
+ * state machine sends the sixteen probes (the six SEQ probes 100 ms apart), collects the
+ * replies from the frame ring, resends what got no answer once, then computes the test
+ * lines. Many hosts run at once; nothing sleeps. */
+#include "engine/scan_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/record.h"
+#include "fingerprints/os_tests.h"
+#include "probes/osprobe.h"
+
+#define SEQ_SPACING_US 100000
+#define OTHERS_AT_US 50000
+#define SEQ_SPAN_US (5 * SEQ_SPACING_US)
+
+typedef struct as_osjob {
+    as_os_target t;
+    as_os_observation obs;
+    uint64_t start_us;
+    uint8_t tries[AS_OS_NPROBES];
+    int retried;
+} as_osjob;
+
+static uint16_t pick_port(const as_scanner *s, const as_host *h, uint8_t state, uint16_t fallback)
+{
+    for (size_t i = 0; i < s->o->nports; i++)
+        if (h->ports[i].state == state)
+            return s->o->ports[i];
+    return fallback;
+}
+
+/* A port nobody scanned, for the tests that want a closed port when none was seen (nmap
+ * picks one at random and hopes it is closed). */
+static uint16_t random_high_port(const as_scanner *s, uint32_t ip, uint16_t salt)
+{
+    for (uint16_t k = 0;; k++) {
+        uint16_t p = (uint16_t)(30000 + as_cookie(&s->ctx.key, AS_PROBE_OS, s->ctx.src_ip, ip, salt, k) % 30000);
+        if (s->port_index[p] == 0)
+            return p;
+    }
+}
+
+int as_scan_os_start(as_scanner *s, long hn)
+{
+    as_host *h = &s->hosts.hosts[hn];
+    uint16_t open = pick_port(s, h, AS_PORT_OPEN, 0);
+    if (open == 0 || s->os_frames.slots == NULL)
+        return 0;   /* nmap's rule: no open port, no active OS detection */
+    as_osjob *j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return 0;
+    if (s->os_nactive == s->os_cap) {
+        size_t cap = s->os_cap ? s->os_cap * 2 : 64;
+        long *a = realloc(s->os_active, cap * sizeof *a);
+        if (a == NULL) {
+            free(j);
+            return 0;
+        }
+        s->os_active = a;
+        s->os_cap = cap;
+    }
+    j->t.ip = h->ip;
+    memcpy(j->t.mac, (h->flags & AS_HOST_HAS_MAC) ? h->mac : s->nif.gw_mac, 6);
+    j->t.open_port = open;
+    j->t.closed_port = pick_port(s, h, AS_PORT_CLOSED, random_high_port(s, h->ip, 7));
+    j->t.closed_udp = random_high_port(s, h->ip, 9);
+    j->obs.sent_ttl = s->ctx.ttl;
+    j->obs.u1_udp_csum = as_os_u1_udp_csum(&s->ctx, &j->t);
+    for (int i = 0; i < AS_OS_NPROBES; i++) {
+        j->obs.probe_seq[i] = as_os_probe_seq(&s->ctx, h->ip, i);
+        j->obs.probe_ack[i] = as_os_probe_ack(&s->ctx, h->ip, i);
+    }
+    h->os = j;
+    h->flags |= AS_HOST_OS_PENDING;
+    s->os_active[s->os_nactive++] = hn;
+    s->os_started++;
+    return 1;
+}
+
+static uint64_t due_at(const as_osjob *j, int i, uint64_t timeout)
+{
+    if (j->tries[i] == 0)
+        return j->start_us + (i <= AS_OS_SEQ1 + 5 ? (uint64_t)i * SEQ_SPACING_US : OTHERS_AT_US);
+    if (j->tries[i] == 1 && !j->obs.r[i].present)
+        return j->start_us + SEQ_SPAN_US + timeout;     /* the one retransmission */
+    return UINT64_MAX;
+}
+
+static void finish_job(as_scanner *s, size_t k)
+{
+    long hn = s->os_active[k];
+    as_host *h = &s->hosts.hosts[hn];
+    char fp[2048];
+    if (as_os_fingerprint(&h->os->obs, fp, sizeof fp) > 0)
+        h->os_fp = strdup(fp);
+    as_scan_log(s, 2, "os", "%u.%u.%u.%u fingerprint:\n%s", h->ip >> 24, (h->ip >> 16) & 255,
+                (h->ip >> 8) & 255, h->ip & 255, fp);
+    free(h->os);
+    h->os = NULL;
+    h->flags = (h->flags & ~(uint32_t)AS_HOST_OS_PENDING) | AS_HOST_OS_DONE;
+    s->os_active[k] = s->os_active[--s->os_nactive];
+    s->os_finished++;
+    as_scan_host_check_done(s, hn);
+}
+
+unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget)
+{
+    uint64_t timeout = as_rtt_timeout(&s->rtt);
+    unsigned n = 0;
+    for (size_t k = 0; k < s->os_nactive;) {
+        as_osjob *j = s->hosts.hosts[s->os_active[k]].os;
+        if (j->start_us == 0)
+            j->start_us = now;
+        int waiting = 0;
+        for (int i = 0; i < AS_OS_NPROBES; i++) {
+            uint64_t due = due_at(j, i, timeout);
+            if (due == UINT64_MAX)
+                continue;
+            waiting = 1;
+            if (due > now || n >= budget || as_txsock_full(&s->tx))
+                continue;
+            char err[128];
+            size_t len = as_osprobe_build(i, &s->ctx, &j->t, as_txsock_slot(&s->tx), err, sizeof err);
+            if (len == 0)
+                continue;
+            as_txsock_commit(&s->tx, len);
+            j->obs.sent_us[i] = now;
+            j->tries[i]++;
+            n++;
+        }
+        /* Done once nothing is left to send and the last send had its timeout. */
+        if (!waiting && now >= j->start_us + SEQ_SPAN_US + 2 * timeout)
+            finish_job(s, k);
+        else
+            k++;
+    }
+    return n;
+}
+
+void as_scan_os_replies(as_scanner *s)
+{
+    const as_frame *f;
+    while (as_framering_peek(&s->os_frames, &f)) {
+        as_packet p;
+        if (as_decode_frame(f->bytes, f->len, s->cap.dlt, &p) == 0) {
+            int idx = as_osprobe_reply_index(&p, &s->ctx);
+            uint32_t ip = idx == AS_OS_U1 ? p.quote.dst : p.ip_src;
+            long hn = idx >= 0 ? as_hosttab_find(&s->hosts, ip) : -1;
+            as_osjob *j = hn >= 0 ? s->hosts.hosts[hn].os : NULL;
+            if (j != NULL && j->tries[idx] > 0 && !j->obs.r[idx].present) {
+                /* A TCP reply must come from the port that probe went to. */
+                uint16_t want = idx >= AS_OS_T2 + 3 && idx <= AS_OS_T2 + 5 ? j->t.closed_port : j->t.open_port;
+                if (p.l4 != AS_L4_TCP || p.sport == want)
+                    as_osreply_fill(&p, f->t_us, &j->obs.r[idx]);
+            }
+        }
+        as_framering_release(&s->os_frames);
+    }
+}
+
+void as_scan_os_abandon(as_scanner *s)
+{
+    while (s->os_nactive > 0) {
+        as_host *h = &s->hosts.hosts[s->os_active[--s->os_nactive]];
+        free(h->os);
+        h->os = NULL;
+        h->flags = (h->flags & ~(uint32_t)AS_HOST_OS_PENDING) | AS_HOST_OS_DONE;
+    }
+}
