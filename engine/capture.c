@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "engine/clock.h"
+#include "db/record.h"
 #include "engine/errors.h"
+#include "fingerprints/os_tests.h"
 #include "probes/osprobe.h"
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -27,6 +29,11 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     if (!as_classify(&p, c->ctx, &res))
         return;
     res.t_us = as_now_us();
+    if (p.l4 == AS_L4_TCP && res.kind == AS_RES_PORT && res.state == AS_PORT_OPEN) {
+        res.win = p.win;
+        res.df = (uint8_t)p.df;
+        as_os_options_string(p.tcp_opts, p.tcp_opts_len, res.opts, sizeof res.opts);
+    }
     if (!res.has_mac && p.eth_src[0] | p.eth_src[1] | p.eth_src[2] | p.eth_src[3] | p.eth_src[4] | p.eth_src[5]) {
         /* The frame's source MAC is the replying host's only on its own segment; the scan
          * loop keeps it only for on-link targets. */

@@ -185,7 +185,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
     }
     if ((rc = as_txsock_open(&s->tx, s->nif.ifindex, s->nif.name, o->offline, err, errlen)) != 0)
         return rc;
-    if (as_ring_init(&s->ring, 1 << 16) != 0) {
+    if (as_ring_init(&s->ring, 1 << 14) != 0) {
         snprintf(err, errlen, "out of memory");
         return -AS_ERR_FAIL;
     }

@@ -7,6 +7,7 @@
 
 #include "db/record.h"
 #include "engine/clock.h"
+#include "fingerprints/passive.h"
 
 static uint64_t rng_next(uint64_t *state)
 {
@@ -124,6 +125,13 @@ static void handle_port(as_scanner *s, const as_result *r)
         as_rtt_sample(&s->rtt, r->t_us - ps->sent_us);
         if (h->rtt_us < 0)
             h->rtt_us = (int64_t)(r->t_us - ps->sent_us);
+    }
+    if (r->state == AS_PORT_OPEN && h->os_passive == NULL) {
+        as_passive_obs po = {.ttl = r->ttl, .df = r->df, .win = r->win};
+        memcpy(po.opts, r->opts, sizeof r->opts);
+        char guess[160];
+        if (as_passive_guess(&po, guess, sizeof guess) > 0)
+            h->os_passive = strdup(guess);
     }
     if (r->state == AS_PORT_OPEN || r->state == AS_PORT_CLOSED) {
         h->flags |= AS_HOST_ANSWERED_PORT;

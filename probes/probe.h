@@ -54,6 +54,9 @@ typedef struct as_result {
     uint32_t ip;            /* the target the probe was sent to, host byte order */
     uint8_t mac[6];
     const char *reason;     /* static string: "syn-ack", "reset", "echo-reply", ... */
+    uint16_t win;           /* TCP replies: window, DF and option layout, for the passive */
+    uint8_t df;             /* OS guess (fingerprints/passive.c) */
+    char opts[21];
     uint64_t t_us;          /* receive time (monotonic), filled by the capture loop */
 } as_result;
 
