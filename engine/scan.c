@@ -14,6 +14,7 @@
 #include "db/record.h"
 #include "engine/clock.h"
 #include "engine/errors.h"
+#include "engine/privdrop.h"
 
 const uint16_t as_default_ports[] = {22, 23, 25, 80, 135, 137, 138, 139, 443, 445,
                                      513, 514, 1002, 1610, 3389, 52028};
@@ -200,6 +201,9 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
     }
     if (s->nif.gateway != 0 && !s->nif.have_gw_mac && (rc = resolve_gateway(s, err, errlen)) != 0)
         return rc;
+    /* Everything privileged is open: give the rights up before any reply is parsed. */
+    if (as_drop_privileges(err, errlen) != 0)
+        return -AS_ERR_PERM;
     if (!o->offline && (rc = as_capture_start(&s->cap, err, errlen)) != 0)
         return rc;
     char src[16], gw[16];
