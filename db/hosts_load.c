@@ -1,5 +1,5 @@
-/* hosts_load.c — reads one scan's observations and ports into memory for the printers,
- * hosts ordered by address as a number (the column is text, and "10" < "9" as text). */
+/* hosts_load.c — reads one scan's observations, ports and OS guesses into memory for the
+ * printers and exports, hosts ordered by address as a number ("10" < "9" as text). */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +18,21 @@ static char *col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom)
     return d;
 }
 
+static void free_os(as_os_view *o)
+{
+    free(o->name);
+    free(o->vendor);
+    free(o->family);
+    free(o->generation);
+    free(o->type);
+    free(o->cpe);
+}
+
 static void free_host(as_host_view *h)
 {
+    for (size_t i = 0; i < h->nos; i++)
+        free_os(&h->os[i]);
+    free(h->os);
     free(h->address);
     free(h->name);
     free(h->mac);
@@ -41,6 +54,9 @@ void as_scan_view_free(as_scan_view *v)
         free_host(&v->hosts[i]);
     free(v->hosts);
     free(v->status);
+    free(v->targets);
+    free(v->options);
+    free(v->version);
     memset(v, 0, sizeof *v);
 }
 
@@ -61,7 +77,8 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 static int load_scan_row(as_store *st, as_scan_view *v, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT id, started, status FROM scan WHERE id = ?1 OR "
+    if (sqlite3_prepare_v2(st->db, "SELECT id, started, status, finished, targets, options,"
+                           " version, addresses FROM scan WHERE id = ?1 OR "
                            "(?1 = 0 AND id = (SELECT max(id) FROM scan))", -1, &s, NULL)
         != SQLITE_OK || sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK) {
         as_db_fail(st, err, errlen);
@@ -73,6 +90,12 @@ static int load_scan_row(as_store *st, as_scan_view *v, char *err, size_t errlen
         v->id = sqlite3_column_int64(s, 0);
         v->started = sqlite3_column_double(s, 1);
         v->status = col_dup(s, 2, 0, &oom);
+        v->has_finished = sqlite3_column_type(s, 3) != SQLITE_NULL;
+        v->finished = sqlite3_column_double(s, 3);
+        v->targets = col_dup(s, 4, 0, &oom);
+        v->options = col_dup(s, 5, 0, &oom);
+        v->version = col_dup(s, 6, 0, &oom);
+        v->addresses = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 7);
         if (oom)
             as_db_errf(st, err, errlen, "out of memory");
         else
@@ -103,6 +126,10 @@ static int read_host(sqlite3_stmt *s, as_host_view *h)
     h->managed = sqlite3_column_int(s, 7);
     h->agent = col_dup(s, 8, 1, &oom);
     h->deploy = col_dup(s, 9, 0, &oom);
+    h->reply_ttl = sqlite3_column_int(s, 10);
+    h->first_seen = sqlite3_column_double(s, 11);
+    h->last_seen = sqlite3_column_double(s, 12);
+    h->seen_count = sqlite3_column_int64(s, 13);
     struct in_addr a;
     /* Other tools may write this table; a malformed address sorts first, not crashes. */
     h->ip = h->address && inet_pton(AF_INET, h->address, &a) == 1 ? ntohl(a.s_addr) : 0;
@@ -112,8 +139,9 @@ static int read_host(sqlite3_stmt *s, as_host_view *h)
 static int load_hosts(as_store *st, as_scan_view *v, int all_hosts, char *err, size_t errlen)
 {
     static const char sql[] =
-        "SELECT h.id, h.ip, o.name, o.mac, o.up, o.reason, o.rtt_us, o.managed, o.agent,"
-        "  o.deploy FROM observation o JOIN host h ON h.id = o.host_id "
+        "SELECT h.id, coalesce(o.ip, h.ip), o.name, o.mac, o.up, o.reason, o.rtt_us, o.managed,"
+        "  o.agent, o.deploy, o.reply_ttl, h.first_seen, h.last_seen, h.seen_count "
+        "FROM observation o JOIN host h ON h.id = o.host_id "
         "WHERE o.scan_id = ?1 AND (?2 OR o.up) ORDER BY h.id";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
@@ -158,15 +186,34 @@ static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
     p->state = col_dup(s, 3, 0, &oom);
     p->reason = col_dup(s, 4, 0, &oom);
     p->service = col_dup(s, 5, 1, &oom);
+    p->reason_ttl = sqlite3_column_int(s, 6);
     return oom ? -1 : 0;
 }
 
-/* Hosts are sorted by host id here, ports come ordered by host id: one pass attaches them. */
-static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
+static int read_os(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    static const char sql[] =
-        "SELECT host_id, proto, port, state, reason, service FROM port WHERE scan_id = ?1 "
-        "ORDER BY host_id, proto, port";
+    if (grow((void **)&h->os, cap, h->nos, sizeof *h->os) < 0)
+        return -1;
+    int oom = 0;
+    as_os_view *o = &h->os[h->nos++];
+    memset(o, 0, sizeof *o);
+    o->name = col_dup(s, 1, 0, &oom);
+    o->accuracy = sqlite3_column_int(s, 2);
+    o->vendor = col_dup(s, 3, 1, &oom);
+    o->family = col_dup(s, 4, 1, &oom);
+    o->generation = col_dup(s, 5, 1, &oom);
+    o->type = col_dup(s, 6, 1, &oom);
+    o->cpe = col_dup(s, 7, 1, &oom);
+    return oom ? -1 : 0;
+}
+
+typedef int (*row_fn)(sqlite3_stmt *s, as_host_view *h, size_t *cap);
+
+/* Hosts are sorted by host id here and the rows come ordered by host id (column 0): one
+ * pass attaches them. count says how many each host already has (for its array's cap). */
+static int attach_rows(as_store *st, as_scan_view *v, const char *sql, row_fn fn, int is_os,
+                       char *err, size_t errlen)
+{
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK) {
@@ -180,10 +227,11 @@ static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         if (!cur || cur->host_id != id) {
-            cur = bsearch(&id, v->hosts, v->nhosts, sizeof *v->hosts, cmp_host_id);
-            cap = cur ? cur->nports : 0;
+            cur = v->nhosts ? bsearch(&id, v->hosts, v->nhosts, sizeof *v->hosts, cmp_host_id)
+                            : NULL;
+            cap = cur ? (is_os ? cur->nos : cur->nports) : 0;
         }
-        if (cur && read_port(s, cur, &cap) < 0)
+        if (cur && fn(s, cur, &cap) < 0)
             break;      /* cur is NULL for hosts filtered out as down */
     }
     if (rc == SQLITE_ROW)
@@ -194,10 +242,43 @@ static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT host_id, proto, port, state, reason, service, reason_ttl FROM port "
+        "WHERE scan_id = ?1 ORDER BY host_id, proto, port";
+    return attach_rows(st, v, sql, read_port, 0, err, errlen);
+}
+
+static int load_os(as_store *st, as_scan_view *v, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT host_id, name, accuracy, vendor, family, generation, type, cpe FROM os_match "
+        "WHERE scan_id = ?1 ORDER BY host_id, rank";
+    return attach_rows(st, v, sql, read_os, 1, err, errlen);
+}
+
 static int cmp_ip(const void *a, const void *b)
 {
     uint32_t x = ((const as_host_view *)a)->ip, y = ((const as_host_view *)b)->ip;
     return (x > y) - (x < y);
+}
+
+int as_read_begin(as_store *st, int *own, char *err, size_t errlen)
+{
+    *own = sqlite3_get_autocommit(st->db);
+    if (*own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        *own = 0;
+        return -1;
+    }
+    return 0;
+}
+
+void as_read_end(as_store *st, int own)
+{
+    if (own)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
 int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view *v,
@@ -206,18 +287,15 @@ int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view
     memset(v, 0, sizeof *v);
     v->id = scan_id;
     /* One read transaction, so a scan writing meanwhile cannot show hosts without ports;
-     * inside the caller's own batch we already have one. */
-    int own = sqlite3_get_autocommit(st->db);
-    if (own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        as_db_fail(st, err, errlen);
+     * inside the caller's own transaction we already have one. */
+    int own;
+    if (as_read_begin(st, &own, err, errlen) < 0)
         return -1;
-    }
     int ret = -1;
     if (load_scan_row(st, v, err, errlen) == 0 && load_hosts(st, v, all_hosts, err, errlen) == 0
-        && load_ports(st, v, err, errlen) == 0)
+        && load_ports(st, v, err, errlen) == 0 && load_os(st, v, err, errlen) == 0)
         ret = 0;
-    if (own)
-        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    as_read_end(st, own);
     if (ret < 0) {
         as_scan_view_free(v);
         return -1;
@@ -226,3 +304,4 @@ int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view
         qsort(v->hosts, v->nhosts, sizeof *v->hosts, cmp_ip);
     return 0;
 }
+

@@ -57,6 +57,55 @@ static const char *const migrations[] = {
     "CREATE INDEX observation_host ON observation(host_id);"
     "CREATE INDEX port_host ON port(host_id, proto, port);"
     "CREATE INDEX port_open ON port(scan_id, state);",
+
+    /* 2: a host is one machine across scans (its address may change), with a seen count;
+     * the address space each scan covered; OS guesses. The host table is rebuilt because
+     * v1 made ip UNIQUE; ids are kept, so observations and ports stay attached. */
+    "CREATE TABLE host_v2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ip TEXT NOT NULL,"                   /* the address it was last seen up at */
+    "  mac TEXT,"
+    "  name TEXT,"
+    "  first_seen REAL NOT NULL,"
+    "  last_seen REAL NOT NULL,"            /* last seen up */
+    "  seen_count INTEGER NOT NULL DEFAULT 0);" /* scans that saw it up */
+    "INSERT INTO host_v2(id, ip, mac, name, first_seen, last_seen, seen_count)"
+    "  SELECT h.id, h.ip, h.mac, h.name, h.first_seen, h.last_seen,"
+    "    (SELECT count(*) FROM observation o WHERE o.host_id = h.id AND o.up) FROM host h;"
+    "DROP TABLE host;"
+    "ALTER TABLE host_v2 RENAME TO host;"
+    "CREATE INDEX host_ip ON host(ip);"
+    "CREATE INDEX host_mac ON host(mac);"
+    "CREATE INDEX host_name ON host(name);"
+    /* The address is per observation now: within one scan it is the identity. */
+    "ALTER TABLE observation ADD COLUMN ip TEXT;"
+    "UPDATE observation SET ip = (SELECT ip FROM host WHERE host.id = observation.host_id);"
+    "CREATE UNIQUE INDEX observation_ip ON observation(scan_id, ip);"
+    /* The passive (SYN/ACK-only) OS guess, when there is no full fingerprint. */
+    "ALTER TABLE observation ADD COLUMN os_passive TEXT;"
+    "ALTER TABLE observation ADD COLUMN os_passive_accuracy INTEGER;"
+    /* NULL: not recorded (v1 scans: derived from targets); 'ranges': scan_target holds
+     * the covered set; 'unknown': it cannot be known (a shard), so nothing counts as gone. */
+    "ALTER TABLE scan ADD COLUMN coverage TEXT CHECK(coverage IN ('ranges','unknown'));"
+    "CREATE TABLE scan_target ("
+    "  scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE CASCADE,"
+    "  lo INTEGER NOT NULL,"
+    "  hi INTEGER NOT NULL,"
+    "  PRIMARY KEY(scan_id, lo)) WITHOUT ROWID;"
+    "CREATE TABLE os_match ("
+    "  scan_id INTEGER NOT NULL,"
+    "  host_id INTEGER NOT NULL,"
+    "  rank INTEGER NOT NULL,"              /* 0 = best guess */
+    "  name TEXT NOT NULL,"
+    "  accuracy INTEGER NOT NULL CHECK(accuracy BETWEEN 0 AND 100),"
+    "  vendor TEXT,"
+    "  family TEXT,"
+    "  generation TEXT,"
+    "  type TEXT,"
+    "  cpe TEXT,"
+    "  PRIMARY KEY(scan_id, host_id, rank),"
+    "  FOREIGN KEY(scan_id, host_id) REFERENCES observation(scan_id, host_id)"
+    "    ON DELETE CASCADE);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -84,6 +133,24 @@ static int query_int(as_store *st, const char *sql, int *out, char *err, size_t 
         as_db_fail(st, err, errlen);
     sqlite3_finalize(s);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Number of rows a statement returns. */
+static int query_count(as_store *st, const char *sql, int *out, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        as_db_fail(st, err, errlen);
+        return -1;
+    }
+    int rc;
+    *out = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        ++*out;
+    if (rc != SQLITE_DONE)
+        as_db_fail(st, err, errlen);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Reads the version and refuses what we must not touch. Runs before anything writes, so a
@@ -127,6 +194,16 @@ static int migrate_locked(as_store *st, char *err, size_t errlen)
     for (int v = version; v < SCHEMA_VERSION; v++)
         if (exec(st, migrations[v], err, errlen) < 0)
             return -1;
+    /* Migrations run with foreign keys off (a table rebuild needs it); prove they left
+     * every reference intact before committing. */
+    int broken = 0;
+    if (query_count(st, "PRAGMA foreign_key_check", &broken, err, errlen) < 0)
+        return -1;
+    if (broken > 0) {
+        as_db_errf(st, err, errlen, "migration to schema %d left %d broken reference(s) "
+                   "(the file is unchanged; please report it)", SCHEMA_VERSION, broken);
+        return -1;
+    }
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
     return exec(st, sql, err, errlen);
@@ -152,37 +229,49 @@ int as_schema_apply(as_store *st, char *err, size_t errlen)
     int version;
     if (check_version(st, &version, err, errlen) < 0)
         return -1;
-    if (exec(st, "PRAGMA foreign_keys = ON", err, errlen) < 0)
-        return -1;
     /* WAL lets `agentscan hosts` read while a scan writes. A read-only file keeps the mode
      * its writer gave it. */
     if (sqlite3_db_readonly(st->db, "main") != 1 &&
         (exec(st, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
          exec(st, "PRAGMA synchronous = NORMAL", err, errlen) < 0))
         return -1;
-    if (version < SCHEMA_VERSION)
-        return migrate(st, err, errlen);
-    return 0;
+    /* Foreign keys stay off while migrating: SQLite ignores the pragma inside a
+     * transaction, and rebuilding a referenced table needs them off. */
+    if (version < SCHEMA_VERSION && migrate(st, err, errlen) < 0)
+        return -1;
+    return exec(st, "PRAGMA foreign_keys = ON", err, errlen);
 }
 
 static const char *const stmt_sql[AS_STMT_COUNT] = {
     [AS_STMT_SAVEPOINT] = "SAVEPOINT as_host",
     [AS_STMT_RELEASE] = "RELEASE as_host",
     [AS_STMT_ROLLBACK_TO] = "ROLLBACK TO as_host",
-    /* last_seen moves only when the host answered: it means "last seen up". */
-    [AS_STMT_HOST_UPSERT] =
-        "INSERT INTO host(ip, mac, name, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?4) "
-        "ON CONFLICT(ip) DO UPDATE SET "
-        "  mac = coalesce(excluded.mac, host.mac),"
-        "  name = coalesce(excluded.name, host.name),"
-        "  first_seen = min(host.first_seen, excluded.first_seen),"
-        "  last_seen = CASE WHEN ?5 THEN max(host.last_seen, excluded.last_seen)"
-        "              ELSE host.last_seen END "
-        "RETURNING id",
+    /* Identity within a scan is the address: adding it again replaces the observation. */
+    [AS_STMT_OBS_BY_IP] = "SELECT host_id, up FROM observation WHERE scan_id = ?1 AND ip = ?2",
+    /* Across scans: a host not yet claimed by this scan, whose MAC does not contradict,
+     * matching on MAC (weight 4), name (2), address (1); ties go to the most recently seen.
+     * A MAC and an address together beat a name alone, so proxy-ARP segments and shared
+     * PTR names still pair each address with its own history. */
+    [AS_STMT_HOST_MATCH] =
+        "SELECT id FROM host h WHERE (h.mac = ?1 OR h.name = ?2 OR h.ip = ?3)"
+        "  AND (?1 IS NULL OR h.mac IS NULL OR h.mac = ?1)"
+        "  AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.scan_id = ?4 AND o.host_id = h.id)"
+        " ORDER BY 4 * coalesce(h.mac = ?1, 0) + 2 * coalesce(h.name = ?2, 0) + (h.ip = ?3) DESC,"
+        "  h.last_seen DESC, h.id DESC LIMIT 1",
+    [AS_STMT_HOST_INSERT] =
+        "INSERT INTO host(ip, mac, name, first_seen, last_seen, seen_count) "
+        "VALUES(?1, ?2, ?3, ?4, ?4, ?5)",
+    /* last_seen and the address move only when the host answered: "last seen up at". */
+    [AS_STMT_HOST_UPDATE] =
+        "UPDATE host SET ip = CASE WHEN ?6 THEN ?1 ELSE ip END,"
+        "  mac = coalesce(?2, mac), name = coalesce(?3, name),"
+        "  first_seen = min(first_seen, ?4),"
+        "  last_seen = CASE WHEN ?6 THEN max(last_seen, ?4) ELSE last_seen END,"
+        "  seen_count = max(seen_count + ?5, 0) WHERE id = ?7",
     [AS_STMT_OBS_UPSERT] =
         "INSERT INTO observation(scan_id, host_id, up, reason, reply_ttl, rtt_us, name, mac,"
-        "  managed, agent, deploy) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-        "ON CONFLICT(scan_id, host_id) DO UPDATE SET up = excluded.up,"
+        "  managed, agent, deploy, ip) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+        "ON CONFLICT(scan_id, host_id) DO UPDATE SET up = excluded.up, ip = excluded.ip,"
         "  reason = excluded.reason, reply_ttl = excluded.reply_ttl,"
         "  rtt_us = excluded.rtt_us, name = excluded.name, mac = excluded.mac,"
         "  managed = excluded.managed, agent = excluded.agent, deploy = excluded.deploy",

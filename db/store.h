@@ -44,6 +44,13 @@ typedef struct as_scan_stats {
 int as_store_end_scan(as_store *st, int64_t scan_id, enum as_scan_status status, double finished,
                       const as_scan_stats *stats, char *err, size_t errlen);
 
+/* Records the address space the scan covered, as n intervals [lo[i], hi[i]] (host byte
+ * order, any order, may overlap): `diff` reports a host as gone only inside it. lo == NULL
+ * records that the covered set cannot be known (a shard of a scan): then no host counts as
+ * gone after that scan. Replaces what was recorded before for the scan. */
+int as_store_scan_ranges(as_store *st, int64_t scan_id, const uint32_t *lo, const uint32_t *hi,
+                         size_t n, char *err, size_t errlen);
+
 /* Readers. Latest scan id (any status) or 0 if none; -1 on error. */
 int64_t as_store_latest_scan(as_store *st, char *err, size_t errlen);
 

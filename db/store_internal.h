@@ -13,7 +13,10 @@ enum as_stmt {
     AS_STMT_SAVEPOINT,
     AS_STMT_RELEASE,
     AS_STMT_ROLLBACK_TO,
-    AS_STMT_HOST_UPSERT,
+    AS_STMT_OBS_BY_IP,
+    AS_STMT_HOST_MATCH,
+    AS_STMT_HOST_INSERT,
+    AS_STMT_HOST_UPDATE,
     AS_STMT_OBS_UPSERT,
     AS_STMT_PORTS_CLEAR,
     AS_STMT_PORT_INSERT,
@@ -38,37 +41,54 @@ const char *as_db_hint(int rc);
 int as_schema_apply(as_store *st, char *err, size_t errlen);
 int as_schema_prepare(as_store *st, char *err, size_t errlen);
 
-/* One scan's hosts as read back for printing; strings are never NULL except mac/agent/
- * service, which are NULL when the scan did not learn them. */
+/* One scan's hosts as read back for printing and export; strings are never NULL except
+ * mac/agent/service and the OS fields, which are NULL when the scan did not learn them. */
 typedef struct as_port_view {
     int port;
     char *proto;
     char *state;
     char *reason;
+    int reason_ttl;         /* 0 when unknown */
     char *service;
 } as_port_view;
+
+/* One OS guess (os_match row), best first. */
+typedef struct as_os_view {
+    char *name;
+    int accuracy;
+    char *vendor, *family, *generation, *type, *cpe;
+} as_os_view;
 
 typedef struct as_host_view {
     int64_t host_id;
     uint32_t ip;            /* host byte order, for numeric sorting */
-    char *address;
+    char *address;          /* the address in this scan */
     char *name;
     char *mac;
     int up;
     char *up_reason;
+    int reply_ttl;          /* 0 when unknown */
     int has_rtt;
     int64_t rtt_us;
     int managed;
     char *agent;
     char *deploy;
+    double first_seen, last_seen;   /* the host's history, across scans */
+    int64_t seen_count;
     size_t nports;
     as_port_view *ports;
+    size_t nos;
+    as_os_view *os;         /* sorted by rank */
 } as_host_view;
 
 typedef struct as_scan_view {
     int64_t id;
     double started;
+    int has_finished;
+    double finished;
     char *status;
+    char *targets, *options, *version;
+    int64_t addresses;      /* -1 when not recorded */
     size_t nhosts;
     size_t nup;
     as_host_view *hosts;    /* sorted by ip; ports sorted by proto, then port */
@@ -78,5 +98,34 @@ typedef struct as_scan_view {
 int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view *v,
                       char *err, size_t errlen);
 void as_scan_view_free(as_scan_view *v);
+
+/* Read transactions: several loads that must see one committed state (a scan may be
+ * writing meanwhile). Nested calls are no-ops; end only ends what begin started. */
+int as_read_begin(as_store *st, int *own, char *err, size_t errlen);
+void as_read_end(as_store *st, int own);
+
+/* A copy that is valid UTF-8 (stray bytes become '?'). ctrl=1 also turns the C0 controls
+ * XML 1.0 cannot carry at all (all but tab, LF, CR) into '?'; ctrl=2 turns every C0
+ * control and DEL into '?' (for terminals). NULL in, NULL out (also when out of memory). */
+char *as_text_clean(const char *s, int ctrl);
+
+/* Calls fn for each item of a list stored as "a,b" or "a, b" (trimmed, empty ones skipped);
+ * stops at and returns fn's first non-zero result. */
+int as_list_each(const char *list, int (*fn)(void *ctx, const char *item), void *ctx);
+/* 1 if item is one of the list's items. */
+int as_list_has(const char *list, const char *item);
+
+/* The address space a scan covered, as sorted disjoint intervals. known = 0 when it cannot
+ * be known (a shard, or a v1 scan whose targets do not parse without DNS). */
+typedef struct as_coverage {
+    int known;
+    size_t n;
+    uint32_t *lo, *hi;
+} as_coverage;
+int as_coverage_load(as_store *st, int64_t scan_id, as_coverage *c, char *err, size_t errlen);
+void as_coverage_free(as_coverage *c);
+int as_coverage_contains(const as_coverage *c, uint32_t ip);
+/* 1 if the two known coverages share an address. */
+int as_coverage_overlap(const as_coverage *a, const as_coverage *b);
 
 #endif

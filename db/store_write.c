@@ -65,31 +65,77 @@ static int bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int is_null)
     return is_null ? sqlite3_bind_null(s, idx) : sqlite3_bind_int64(s, idx, v);
 }
 
-static int upsert_host(as_store *st, const as_host_record *h, const char *ip, const char *mac,
-                       double seen, int64_t *host_id)
+/* Binds (mac, name, ip) as the match statement numbers them; empty means unknown. */
+static int bind_identity(sqlite3_stmt *s, const as_host_record *h, const char *ip,
+                         const char *mac)
 {
-    sqlite3_stmt *s = st->stmt[AS_STMT_HOST_UPSERT];
+    int rc = mac ? sqlite3_bind_text(s, 1, mac, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, 1);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 2, h->name, 1);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 3, ip, -1, SQLITE_TRANSIENT);
+    return rc;
+}
+
+/* Which host this record is: the one this scan already holds at the address, else the
+ * best match across scans (schema.c says how), else none (*host_id = 0). *was_up tells
+ * whether this scan had already counted it as seen. */
+static int find_host(as_store *st, int64_t scan_id, const as_host_record *h, const char *ip,
+                     const char *mac, int64_t *host_id, int *was_up)
+{
+    *host_id = 0;
+    *was_up = 0;
+    sqlite3_stmt *s = st->stmt[AS_STMT_OBS_BY_IP];
+    if (sqlite3_bind_int64(s, 1, scan_id) != SQLITE_OK ||
+        sqlite3_bind_text(s, 2, ip, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *host_id = sqlite3_column_int64(s, 0);
+        *was_up = sqlite3_column_int(s, 1) != 0;
+    }
+    if (run(s) < 0 || (rc != SQLITE_ROW && rc != SQLITE_DONE))
+        return -1;
+    if (*host_id)
+        return 0;
+    s = st->stmt[AS_STMT_HOST_MATCH];
+    if (bind_identity(s, h, ip, mac) != SQLITE_OK || sqlite3_bind_int64(s, 4, scan_id) != SQLITE_OK)
+        return -1;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *host_id = sqlite3_column_int64(s, 0);
+    return run(s) < 0 || (rc != SQLITE_ROW && rc != SQLITE_DONE) ? -1 : 0;
+}
+
+/* Creates or updates the host row: first_seen kept, last_seen, the address and the seen
+ * count move only when it answered; MAC and name are updated when this scan learned them. */
+static int upsert_host(as_store *st, int64_t scan_id, const as_host_record *h, const char *ip,
+                       const char *mac, double seen, int64_t *host_id)
+{
+    int was_up;
+    if (find_host(st, scan_id, h, ip, mac, host_id, &was_up) < 0)
+        return -1;
+    int up = h->up != 0;
+    sqlite3_stmt *s = st->stmt[*host_id ? AS_STMT_HOST_UPDATE : AS_STMT_HOST_INSERT];
     int rc = sqlite3_bind_text(s, 1, ip, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK) rc = mac ? sqlite3_bind_text(s, 2, mac, -1, SQLITE_TRANSIENT)
                                   : sqlite3_bind_null(s, 2);
     if (rc == SQLITE_OK) rc = BIND_STR(s, 3, h->name, 1);
     if (rc == SQLITE_OK) rc = sqlite3_bind_double(s, 4, seen);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 5, h->up != 0);
-    if (rc != SQLITE_OK) {
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 5, up - was_up);
+    if (rc == SQLITE_OK && *host_id) {
+        rc = sqlite3_bind_int(s, 6, up);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 7, *host_id);
+    }
+    if (rc != SQLITE_OK || run(s) < 0) {
         sqlite3_clear_bindings(s);
         return -1;
     }
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
-        return -1;
-    }
-    *host_id = sqlite3_column_int64(s, 0);
-    return run(s);
+    if (!*host_id)
+        *host_id = sqlite3_last_insert_rowid(st->db);
+    return 0;
 }
 
 static int insert_observation(as_store *st, int64_t scan_id, int64_t host_id,
-                              const as_host_record *h, const char *mac)
+                              const as_host_record *h, const char *ip, const char *mac)
 {
     sqlite3_stmt *s = st->stmt[AS_STMT_OBS_UPSERT];
     int rc = sqlite3_bind_int64(s, 1, scan_id);
@@ -104,6 +150,7 @@ static int insert_observation(as_store *st, int64_t scan_id, int64_t host_id,
     if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 9, h->managed != 0);
     if (rc == SQLITE_OK) rc = BIND_STR(s, 10, h->agent, 1);
     if (rc == SQLITE_OK) rc = BIND_STR(s, 11, h->deploy, 1);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 12, ip, -1, SQLITE_TRANSIENT);
     if (rc != SQLITE_OK) {
         sqlite3_clear_bindings(s);
         return -1;
@@ -171,8 +218,8 @@ static int write_host(as_store *st, int64_t scan_id, const as_host_record *h, co
                       const char *mac, double seen)
 {
     int64_t host_id;
-    if (upsert_host(st, h, ip, mac, seen, &host_id) < 0 ||
-        insert_observation(st, scan_id, host_id, h, mac) < 0)
+    if (upsert_host(st, scan_id, h, ip, mac, seen, &host_id) < 0 ||
+        insert_observation(st, scan_id, host_id, h, ip, mac) < 0)
         return -1;
     /* Adding a host twice to one scan replaces what the scan said about it. */
     sqlite3_stmt *clear = st->stmt[AS_STMT_PORTS_CLEAR];

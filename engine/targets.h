@@ -58,6 +58,13 @@ uint32_t as_targets_get(const as_targets *t, uint64_t index);
 /* 1 if ip (host byte order) is in the final set. */
 int as_targets_contains(const as_targets *t, uint32_t ip);
 
+/* The final set as sorted, disjoint, non-adjacent intervals [lo[i], hi[i]] (host byte
+ * order), for recording what a scan covered. Allocates both arrays (free them). Returns 0,
+ * or -1 when the set needs more than max intervals (or is a product set too large to walk:
+ * more than 4 * max addresses outside plain intervals) or memory runs out. */
+int as_targets_intervals(const as_targets *t, size_t max, uint32_t **lo, uint32_t **hi,
+                         size_t *n);
+
 /* The specs as given (space-separated includes, then "--exclude ..."), for the scan row. */
 const char *as_targets_describe(const as_targets *t);
 

@@ -15,6 +15,10 @@ void cli_usage(void)
            "Usage:\n"
            "  agentscan scan [options] TARGET...   sweep, SYN-scan, store in the inventory\n"
            "  agentscan hosts [--scan ID] [--format table|json] [--all]\n"
+           "  agentscan export [--format csv|json|ndjson|nmap-xml|cmdb] [-o FILE] [--scan ID]\n"
+           "        [--since DATE|AGE|SCAN] [--managed|--unmanaged] [--deployable] [--up]\n"
+           "  agentscan diff [SCAN_A] [SCAN_B] [--format table|json]  (exit 0 same, 1 changed)\n"
+           "  agentscan prune --keep N | --older-than DATE|AGE [--dry-run]\n"
            "\n"
            "Targets: 198.18.1.5  198.18.0.0/16  198.18.1-3.1-254  host.example  -iL FILE\n"
            "  --exclude SPEC[,SPEC]  --excludefile FILE\n"
@@ -27,11 +31,12 @@ void cli_usage(void)
            "  --max-retries N (2)  --max-rate PPS (5000)  --min-rate PPS  -T0..5\n"
            "  --seed N  --shard K/N (with --seed)  --offline (no packets leave)  -v\n"
            "  --agents FILE  --deploy-table FILE   port tables (default: installed ones)\n"
+           "  -oX FILE        also write nmap XML of the scan (- for stdout)\n"
            "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db)  --help  --version\n"
            "\n"
            "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 bad target, 4 no permission\n"
            "(root or CAP_NET_RAW needed), 5 interface, 6 no route, 7 database, 8 data file,\n"
-           "130 interrupted (results so far are stored).\n",
+           "130 interrupted (results so far are stored). diff: 0 same, 1 changes, 2 error.\n",
            AS_VERSION);
 }
 
@@ -52,6 +57,16 @@ const char *cli_db_path(const char *given)
         return given;
     const char *env = getenv("AGENTSCAN_DB");
     return env != NULL && *env != '\0' ? env : "agentscan.db";
+}
+
+int cli_scan_id(const char *cmd, const char *s, int64_t *id)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0)
+        return cli_fail(AS_ERR_USAGE, "%s: a scan is given by its number (>= 1), not '%s'", cmd, s);
+    *id = v;
+    return 0;
 }
 
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
@@ -96,5 +111,11 @@ int main(int argc, char **argv)
         return cli_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "hosts") == 0)
         return cli_hosts(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return cli_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return cli_diff(argc - 1, argv + 1);
+    if (strcmp(cmd, "prune") == 0)
+        return cli_prune(argc - 1, argv + 1);
     return cli_fail(AS_ERR_USAGE, "unknown command '%s' (try 'agentscan --help')", cmd);
 }

@@ -3,9 +3,26 @@
 #ifndef AS_CLI_H
 #define AS_CLI_H
 
+#include <stdint.h>
+
+#include "db/export.h"
+
 int cli_scan(int argc, char **argv);
 int cli_hosts(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_diff(int argc, char **argv);
+int cli_prune(int argc, char **argv);
 void cli_usage(void);
+
+/* A scan number (> 0) for subcommand cmd; prints the error and returns AS_ERR_USAGE. */
+int cli_scan_id(const char *cmd, const char *s, int64_t *id);
+
+/* The export's data files: the deploy table (missing: error, exit code returned) and the
+ * OUI registry (missing or bad: a warning, empty vendors). Both out-params may be freed. */
+int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_table **deploy,
+                      as_oui **oui);
+/* Exports to path ("-" or NULL: stdout; a file is replaced whole). Returns an exit code. */
+int cli_write_export(as_store *st, const as_export_opts *o, const char *path);
 
 /* The database path: --db, else $AGENTSCAN_DB, else ./agentscan.db. */
 const char *cli_db_path(const char *given);
@@ -17,5 +34,6 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * Returns 1 and sets *value (advancing *i past a separate value), 0 if argv[*i] is not
  * this option, -1 if the value is missing. */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
+
 
 #endif

@@ -27,7 +27,7 @@ static void on_signal(int sig)
 
 typedef struct scan_args {
     as_scan_opts o;
-    const char *db, *agents_path, *deploy_path;
+    const char *db, *agents_path, *deploy_path, *xml_path;
     uint16_t *ports;
     int ping_given;
     char options[2048];
@@ -120,6 +120,8 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
         a->o.seed = (uint64_t)d;
     } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--dns-servers", &v)) > 0)
         a->o.dns_servers = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-oX", &v)) > 0)
+        a->xml_path = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--agents", &v)) > 0)
         a->agents_path = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--deploy-table", &v)) > 0)
@@ -242,6 +244,41 @@ static void print_summary(const as_scan_summary *s, const char *db)
             (unsigned long long)s->ports_open, (unsigned long long)s->probes_sent, s->seconds, db);
 }
 
+/* What the scan covered, for `diff`: a shard covers an unknown part of its targets, and a
+ * set too fragmented to list is recorded as unknown too (nothing is then called gone). */
+static void record_coverage(const scan_args *a, as_store *st, int64_t scan_id)
+{
+    uint32_t *lo = NULL, *hi = NULL;
+    size_t n = 0;
+    char err[512];
+    if (a->o.shard_n > 1 || as_targets_intervals(a->o.targets, 65536, &lo, &hi, &n) != 0)
+        lo = hi = NULL;
+    if (as_store_scan_ranges(st, scan_id, lo, hi, n, err, sizeof err) != 0)
+        fprintf(stderr, "agentscan: warning: covered address ranges not recorded: %s\n", err);
+    free(lo);
+    free(hi);
+}
+
+/* -oX: the scan as nmap XML, from what the store holds, so an interrupted scan still
+ * gives a complete document of what it found. Returns an exit code (0 ok). */
+static int write_xml(const scan_args *a, as_store *st, int64_t scan_id, const as_port_table *deploy)
+{
+    int missing;
+    char err[512];
+    as_oui *oui = NULL;
+    if (as_oui_load(&oui, as_default_oui_path(), &missing, err, sizeof err) != 0)
+        fprintf(stderr, "agentscan: warning: MAC vendors left empty: %s\n", err);
+    as_export_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = AS_EXPORT_XML;
+    o.scan_id = scan_id;
+    o.deploy = deploy;
+    o.oui = oui;
+    int rc = cli_write_export(st, &o, a->xml_path);
+    as_oui_free(oui);
+    return rc;
+}
+
 int cli_scan(int argc, char **argv)
 {
     scan_args a;
@@ -270,13 +307,19 @@ int cli_scan(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         as_scan_summary sum;
+        memset(&sum, 0, sizeof sum);
         int r = as_scan_run(&a.o, &sum, err, sizeof err);
+        if (sum.scan_id > 0)
+            record_coverage(&a, st, sum.scan_id);
         if (r < 0)
             rc = cli_fail(-r, "%s", err);
         else {
             print_summary(&sum, db);
             rc = r;
         }
+        int xr = a.xml_path && sum.scan_id > 0 ? write_xml(&a, st, sum.scan_id, deploy) : 0;
+        if (rc == 0)
+            rc = xr;
     }
     as_store_close(st);
     as_port_table_free(agents);

@@ -135,14 +135,14 @@ START_TEST(open_creates_schema)
 {
     as_store *st = open_new();
     as_store_close(st);
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 1);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 2);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                              "name IN ('scan','host','observation','port')"), 4);
     ck_text("PRAGMA journal_mode", "wal");
     /* and it opens again without create, as the same version */
     ck_assert_msg(as_store_open(&st, dbpath, 0, err, sizeof err) == 0, "%s", err);
     as_store_close(st);
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 1);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 2);
 }
 END_TEST
 
@@ -165,7 +165,7 @@ START_TEST(open_empty_file_is_fine)
     as_store *st = NULL;
     ck_assert_msg(as_store_open(&st, dbpath, 0, err, sizeof err) == 0, "%s", err);
     as_store_close(st);
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 1);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 2);
 }
 END_TEST
 
@@ -207,7 +207,7 @@ START_TEST(open_rejects_newer_schema)
     ck_assert_int_eq(as_store_open(&st, dbpath, 0, err, sizeof err), -1);
     char want[512];
     snprintf(want, sizeof want, "database %s: database schema version 7 is newer than this "
-             "agentscan supports (1); upgrade agentscan", dbpath);
+             "agentscan supports (2); upgrade agentscan", dbpath);
     ck_assert_str_eq(err, want);
 }
 END_TEST
@@ -300,13 +300,13 @@ START_TEST(scan_round_trip)
     ck_text("SELECT mac FROM host WHERE ip = '198.18.1.10'", NULL);
     ck_text("SELECT name FROM host WHERE ip = '198.18.1.9'", "alpha.lab");
     ck_text("SELECT o.name FROM observation o JOIN host h ON h.id = o.host_id "
-            "WHERE ip = '198.18.1.10'", NULL);
+            "WHERE h.ip = '198.18.1.10'", NULL);
     ck_text("SELECT o.reason || ',' || reply_ttl || ',' || rtt_us || ',' || managed || ',' || "
             "agent || ',' || deploy FROM observation o JOIN host h ON h.id = host_id "
-            "WHERE ip = '198.18.1.9'",
+            "WHERE h.ip = '198.18.1.9'",
             "echo-reply,64,1234,1,Opsware/HP Server Automation agent,ssh,smb");
     ck_assert_int_eq(sql_int("SELECT rtt_us IS NULL AND reply_ttl IS NULL FROM observation o "
-                             "JOIN host h ON h.id = host_id WHERE ip = '198.18.1.11'"), 1);
+                             "JOIN host h ON h.id = host_id WHERE h.ip = '198.18.1.11'"), 1);
 
     /* five ports stored, the unknown one skipped */
     ck_assert_int_eq(sql_int("SELECT count(*) FROM port"), 5);

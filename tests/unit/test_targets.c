@@ -535,6 +535,44 @@ START_TEST(test_products_match_brute_force)
 }
 END_TEST
 
+/* The set as intervals (what a scan records as covered): merged, exclusions cut out,
+ * product pieces walked, and the interval limit enforced. */
+START_TEST(test_intervals)
+{
+    const char *specs[] = {"198.18.2.0/24", "198.18.1.0/25", "198.18.1.128/25", "198.18.4.5",
+                           NULL};
+    const char *ex[] = {"198.18.1.64/26", NULL};
+    as_targets *t = make(specs, ex);
+    uint32_t *lo, *hi;
+    size_t n;
+    ck_assert_int_eq(as_targets_intervals(t, 16, &lo, &hi, &n), 0);
+    ck_assert_uint_eq(n, 3);        /* 198.18.1.255 and 198.18.2.0 touch: one interval */
+    ck_assert_uint_eq(lo[0], IP(198, 18, 1, 0));
+    ck_assert_uint_eq(hi[0], IP(198, 18, 1, 63));
+    ck_assert_uint_eq(lo[1], IP(198, 18, 1, 128));
+    ck_assert_uint_eq(hi[1], IP(198, 18, 2, 255));
+    ck_assert_uint_eq(lo[2], IP(198, 18, 4, 5));
+    ck_assert_uint_eq(hi[2], IP(198, 18, 4, 5));
+    free(lo);
+    free(hi);
+    ck_assert_int_eq(as_targets_intervals(t, 2, &lo, &hi, &n), -1);
+    as_targets_free(t);
+    /* a product set (octet ranges past the expansion limit) is walked address by address */
+    t = as_targets_new();
+    as_targets_set_expand_limit(t, 4);
+    ck_assert_int_eq(as_targets_add(t, "198.18.1-8.1-2", 0, err, sizeof err), 0);
+    ck_assert_int_eq(as_targets_finish(t, err, sizeof err), 0);
+    ck_assert_int_eq(as_targets_intervals(t, 16, &lo, &hi, &n), 0);
+    ck_assert_uint_eq(n, 8);
+    ck_assert_uint_eq(lo[7], IP(198, 18, 8, 1));
+    ck_assert_uint_eq(hi[7], IP(198, 18, 8, 2));
+    free(lo);
+    free(hi);
+    ck_assert_int_eq(as_targets_intervals(t, 2, &lo, &hi, &n), -1);
+    as_targets_free(t);
+}
+END_TEST
+
 static Suite *targets_suite(void)
 {
     Suite *s = suite_create("targets");
@@ -560,6 +598,7 @@ static Suite *targets_suite(void)
     tcase_add_test(tc, test_too_many_products);
     tcase_add_test(tc, test_finish_errors);
     tcase_add_test(tc, test_products_match_brute_force);
+    tcase_add_test(tc, test_intervals);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("files");

@@ -1,0 +1,203 @@
+/* export_cmdb.c — `export --format cmdb`: per host the keys CMDBs identify a CI by, in the
+ * order they try them (name/FQDN, MAC, IP), its classification and its "managed by" links. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/export_internal.h"
+
+#ifndef AS_VERSION
+#define AS_VERSION "unknown"
+#endif
+
+static json_t *jstr(const char *s)
+{
+    if (!s || !*s)
+        return json_null();
+    char *c = as_text_clean(s, 0);
+    json_t *j = c ? json_string(c) : NULL;
+    free(c);
+    return j;
+}
+
+static int put(json_t *o, const char *k, json_t *v)
+{
+    return v && json_object_set_new(o, k, v) == 0 ? 0 : -1;
+}
+
+static json_t *identification(const as_host_view *h)
+{
+    /* CMDBs match a short name; the PTR record gives the FQDN. */
+    char *short_name = strdup(h->name);
+    if (!short_name)
+        return NULL;
+    char *dot = strchr(short_name, '.');
+    if (dot)
+        *dot = '\0';
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+    if (rc == 0) rc = put(o, "name", jstr(short_name));
+    if (rc == 0) rc = put(o, "fqdn", jstr(dot ? h->name : NULL));
+    if (rc == 0) rc = put(o, "mac_address", jstr(h->mac));
+    if (rc == 0) rc = put(o, "ip_address", jstr(h->address));
+    free(short_name);
+    if (rc < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int open_port(const as_host_view *h, int port)
+{
+    for (size_t i = 0; i < h->nports; i++)
+        if (h->ports[i].port == port && strcmp(h->ports[i].state, "open") == 0 &&
+            strcmp(h->ports[i].proto, "tcp") == 0)
+            return 1;
+    return 0;
+}
+
+/* server / network / printer, or NULL: from the OS guess's device type when there is one,
+ * else from what answers (a login channel or an agent: a server; print ports only: a
+ * printer). nmap's device types name the network gear. */
+static const char *device_type(const as_export_ctx *x, const as_host_view *h)
+{
+    static const char *const network[] = {
+        "router", "switch", "firewall", "WAP", "broadband router", "load balancer", "bridge",
+        "hub", "VoIP adapter",
+    };
+    const as_os_view *os = as_x_best_os(h);
+    if (os && os->type) {
+        for (size_t i = 0; i < sizeof network / sizeof network[0]; i++)
+            if (strcmp(os->type, network[i]) == 0)
+                return "network";
+        if (strcmp(os->type, "printer") == 0 || strcmp(os->type, "print server") == 0)
+            return "printer";
+    }
+    int login = 0;
+    for (size_t i = 0; i < h->nports; i++)
+        login |= strcmp(h->ports[i].state, "open") == 0 && as_x_is_login(x, &h->ports[i]);
+    if (login || h->managed || (os && os->type && strcmp(os->type, "general purpose") == 0))
+        return "server";
+    if (open_port(h, 9100) || open_port(h, 515) || open_port(h, 631))
+        return "printer";
+    return NULL;
+}
+
+static json_t *classification(const as_export_ctx *x, const as_host_view *h)
+{
+    const as_os_view *os = as_x_best_os(h);
+    json_t *o = json_object();
+    if (!o || put(o, "os_family", jstr(as_x_family(x, h))) < 0 ||
+        put(o, "os_name", jstr(os ? os->name : NULL)) < 0 ||
+        put(o, "os_version", jstr(os ? os->generation : NULL)) < 0 ||
+        put(o, "os_accuracy", os ? json_integer(os->accuracy) : json_null()) < 0 ||
+        put(o, "device_type", jstr(device_type(x, h))) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int add_relation(void *ctx, const char *product)
+{
+    json_t *r = json_object();
+    if (!r || put(r, "type", json_string("managed_by")) < 0 ||
+        put(r, "target_class", json_string("agent")) < 0 || put(r, "target", jstr(product)) < 0 ||
+        json_array_append_new(ctx, r) < 0) {
+        json_decref(r);
+        return -1;
+    }
+    return 0;
+}
+
+static int add_str(void *ctx, const char *item)
+{
+    return json_array_append_new(ctx, jstr(item));
+}
+
+static json_t *port_numbers(const as_export_ctx *x, const as_host_view *h, int which)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < h->nports; i++)
+        if (as_x_port_in(x, &h->ports[i], which) &&
+            json_array_append_new(arr, json_integer(h->ports[i].port)) < 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
+}
+
+static json_t *attributes(const as_export_ctx *x, const as_host_view *h)
+{
+    char first[32], last[32];
+    as_when_iso(h->first_seen, first, sizeof first);
+    as_when_iso(h->last_seen, last, sizeof last);
+    json_t *o = json_object(), *deploy = json_array();
+    if (!o || !deploy || as_list_each(h->deploy, add_str, deploy) != 0) {
+        json_decref(o);
+        json_decref(deploy);
+        return NULL;
+    }
+    if (put(o, "status", json_string(h->up ? "up" : "down")) < 0 ||
+        put(o, "mac_vendor", jstr(as_x_vendor(x, h))) < 0 ||
+        put(o, "open_ports", port_numbers(x, h, 0)) < 0 ||
+        put(o, "filtered_login_ports", port_numbers(x, h, 1)) < 0 ||
+        put(o, "deploy_channels", deploy) < 0 || put(o, "managed", json_boolean(h->managed)) < 0 ||
+        put(o, "first_seen", jstr(first)) < 0 || put(o, "last_seen", jstr(last)) < 0 ||
+        put(o, "seen_count", json_integer(h->seen_count)) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *item(const as_export_ctx *x, const as_host_view *h)
+{
+    json_t *o = json_object(), *rel = json_array();
+    if (!o || !rel || as_list_each(h->agent, add_relation, rel) != 0 ||
+        put(o, "identification", identification(h)) < 0 ||
+        put(o, "classification", classification(x, h)) < 0 ||
+        put(o, "relations", json_incref(rel)) < 0 || put(o, "attributes", attributes(x, h)) < 0) {
+        json_decref(o);
+        json_decref(rel);
+        return NULL;
+    }
+    json_decref(rel);
+    return o;
+}
+
+static json_t *header(const as_scan_view *v)
+{
+    char started[32], finished[32];
+    as_when_iso(v->started, started, sizeof started);
+    as_when_iso(v->has_finished ? v->finished : 0, finished, sizeof finished);
+    json_t *o = json_object();
+    if (!o || put(o, "scan_id", json_integer(v->id)) < 0 || put(o, "started", jstr(started)) < 0 ||
+        put(o, "finished", jstr(finished)) < 0 || put(o, "status", jstr(v->status)) < 0 ||
+        put(o, "targets", jstr(v->targets)) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int as_export_cmdb(const as_export_ctx *x)
+{
+    json_t *root = json_object(), *gen = json_object(), *items = json_array();
+    int rc = root && gen && items ? 0 : -1;
+    if (rc == 0) rc = put(gen, "name", json_string("agentscan")) ||
+                      put(gen, "version", json_string(AS_VERSION));
+    if (rc == 0) rc = put(root, "generator", json_incref(gen));
+    if (rc == 0) rc = put(root, "scan", header(x->v));
+    for (size_t i = 0; rc == 0 && i < x->n; i++)
+        rc = json_array_append_new(items, item(x, x->hosts[i]));
+    if (rc == 0) rc = put(root, "items", json_incref(items));
+    if (rc == 0) rc = json_dumpf(root, x->out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    if (rc == 0)
+        fputc('\n', x->out);
+    json_decref(items);
+    json_decref(gen);
+    json_decref(root);
+    return rc == 0 && !ferror(x->out) ? 0 : -1;
+}

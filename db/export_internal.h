@@ -1,0 +1,33 @@
+/* export_internal.h — what the export writers share: the filtered host list and the derived
+ * per-host facts (vendor, best OS guess, login ports, family), computed one way for all. */
+#ifndef AS_EXPORT_INTERNAL_H
+#define AS_EXPORT_INTERNAL_H
+
+#include "db/export.h"
+#include "db/store_internal.h"
+
+typedef struct as_export_ctx {
+    const as_export_opts *o;
+    const as_scan_view *v;
+    const as_host_view **hosts;     /* after the filters, ordered by address */
+    size_t n;
+    FILE *out;
+} as_export_ctx;
+
+/* The writers: 0, or -1 on a write or memory failure (errno tells which). */
+int as_export_csv(const as_export_ctx *x);
+int as_export_json(const as_export_ctx *x, int ndjson);
+int as_export_xml(const as_export_ctx *x);
+int as_export_cmdb(const as_export_ctx *x);
+
+const char *as_x_vendor(const as_export_ctx *x, const as_host_view *h);
+const as_os_view *as_x_best_os(const as_host_view *h);
+/* A port in the deploy table (a login port for pushing an agent). */
+int as_x_is_login(const as_export_ctx *x, const as_port_view *p);
+/* Open ports (which = 0) or filtered login ports (which = 1) as "22,80,53/udp". */
+char *as_x_ports(const as_export_ctx *x, const as_host_view *h, int which);
+int as_x_port_in(const as_export_ctx *x, const as_port_view *p, int which);
+/* OS family: the best guess's, else the deploy family of the open login ports when they
+ * agree ("unix", "windows"); NULL when unknown. */
+const char *as_x_family(const as_export_ctx *x, const as_host_view *h);
+#endif

@@ -1,0 +1,332 @@
+/* export_xml.c — `export --format nmap-xml` and `scan -oX`: nmap's XML output (nmap.dtd),
+ * written with libxml2's xmlwriter so that every name off the network is escaped. */
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/export_internal.h"
+
+#ifndef AS_VERSION
+#define AS_VERSION "unknown"
+#endif
+
+typedef struct xw {
+    xmlTextWriterPtr w;
+    int bad;
+} xw;
+
+static void start(xw *x, const char *name)
+{
+    if (!x->bad && xmlTextWriterStartElement(x->w, BAD_CAST name) < 0)
+        x->bad = 1;
+}
+
+static void end(xw *x)
+{
+    if (!x->bad && xmlTextWriterEndElement(x->w) < 0)
+        x->bad = 1;
+}
+
+/* XML 1.0 cannot carry most control characters even escaped, and libxml2 wants UTF-8:
+ * repair first, then let the writer escape & < > " and line breaks. NULL writes nothing. */
+static void attr(xw *x, const char *name, const char *value)
+{
+    if (x->bad || !value)
+        return;
+    char *c = as_text_clean(value, 1);
+    if (!c || xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST c) < 0)
+        x->bad = 1;
+    free(c);
+}
+
+static void attr_int(xw *x, const char *name, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    attr(x, name, buf);
+}
+
+/* nmap's own names for the ports agentscan probes by default (nmap-services / IANA), so
+ * that a port with no agent or deploy meaning still has the service element nmap gives it. */
+static const char *iana_name(int port, const char *proto)
+{
+    static const struct { int port; const char *name; } t[] = {
+        {21, "ftp"}, {22, "ssh"}, {23, "telnet"}, {25, "smtp"}, {53, "domain"}, {80, "http"},
+        {110, "pop3"}, {135, "msrpc"}, {137, "netbios-ns"}, {138, "netbios-dgm"},
+        {139, "netbios-ssn"}, {143, "imap"}, {161, "snmp"}, {443, "https"},
+        {445, "microsoft-ds"}, {513, "login"}, {514, "shell"}, {515, "printer"}, {631, "ipp"},
+        {3389, "ms-wbt-server"}, {5985, "wsman"}, {5986, "wsmans"}, {9100, "jetdirect"},
+    };
+    if (strcmp(proto, "tcp") != 0)
+        return "unknown";
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].port == port)
+            return t[i].name;
+    return "unknown";
+}
+
+static void port(xw *x, const as_export_ctx *c, const as_port_view *p)
+{
+    start(x, "port");
+    attr(x, "protocol", strcmp(p->proto, "udp") == 0 ? "udp" : "tcp");
+    attr_int(x, "portid", p->port);
+    start(x, "state");
+    attr(x, "state", p->state);
+    attr(x, "reason", p->reason);
+    attr_int(x, "reason_ttl", p->reason_ttl);
+    end(x);
+    start(x, "service");
+    int ours = p->service && *p->service;
+    attr(x, "name", ours ? p->service : iana_name(p->port, p->proto));
+    /* An agent port: its product is what the port means (login ports are channels). */
+    if (ours && !as_x_is_login(c, p))
+        attr(x, "product", p->service);
+    attr(x, "method", "table");
+    attr(x, "conf", "3");
+    end(x);
+    end(x);
+}
+
+static void os(xw *x, const as_host_view *h)
+{
+    if (h->nos == 0)
+        return;
+    start(x, "os");
+    for (size_t i = 0; i < h->nos; i++) {
+        const as_os_view *o = &h->os[i];
+        start(x, "osmatch");
+        attr(x, "name", o->name);
+        attr_int(x, "accuracy", o->accuracy);
+        attr_int(x, "line", 0);
+        if (o->vendor || o->family) {
+            start(x, "osclass");
+            attr(x, "type", o->type);
+            attr(x, "vendor", o->vendor ? o->vendor : "");
+            attr(x, "osfamily", o->family ? o->family : "");
+            attr(x, "osgen", o->generation);
+            attr_int(x, "accuracy", o->accuracy);
+            char *cpe = as_text_clean(o->cpe, 1);
+            if (cpe && *cpe && !x->bad &&
+                xmlTextWriterWriteElement(x->w, BAD_CAST "cpe", BAD_CAST cpe) < 0)
+                x->bad = 1;
+            free(cpe);
+            end(x);
+        }
+        end(x);
+    }
+    end(x);
+}
+
+static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
+{
+    start(x, "host");
+    start(x, "status");
+    attr(x, "state", h->up ? "up" : "down");
+    attr(x, "reason", h->up_reason);
+    attr_int(x, "reason_ttl", h->reply_ttl);
+    end(x);
+    start(x, "address");
+    attr(x, "addr", h->address);
+    attr(x, "addrtype", "ipv4");
+    end(x);
+    if (h->mac) {
+        char mac[32];
+        size_t i = 0;
+        for (; h->mac[i] && i + 1 < sizeof mac; i++)    /* nmap writes MACs upper-case */
+            mac[i] = h->mac[i] >= 'a' && h->mac[i] <= 'f' ? h->mac[i] - 32 : h->mac[i];
+        mac[i] = '\0';
+        start(x, "address");
+        attr(x, "addr", mac);
+        attr(x, "addrtype", "mac");
+        attr(x, "vendor", as_x_vendor(c, h));
+        end(x);
+    }
+    start(x, "hostnames");
+    if (*h->name) {
+        start(x, "hostname");
+        attr(x, "name", h->name);
+        attr(x, "type", "PTR");
+        end(x);
+    }
+    end(x);
+    start(x, "ports");
+    for (size_t i = 0; i < h->nports; i++)
+        port(x, c, &h->ports[i]);
+    end(x);
+    os(x, h);
+    end(x);
+}
+
+typedef struct portset {
+    int *v;
+    size_t n;
+} portset;
+
+static int cmp_int(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* The ports the scan probed on one protocol, from every host it stored. */
+static int probed(const as_scan_view *v, const char *proto, portset *ps)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < v->nhosts; i++)
+        total += v->hosts[i].nports;
+    ps->n = 0;
+    ps->v = malloc((total ? total : 1) * sizeof *ps->v);
+    if (!ps->v)
+        return -1;
+    for (size_t i = 0; i < v->nhosts; i++)
+        for (size_t j = 0; j < v->hosts[i].nports; j++)
+            if (strcmp(v->hosts[i].ports[j].proto, proto) == 0)
+                ps->v[ps->n++] = v->hosts[i].ports[j].port;
+    qsort(ps->v, ps->n, sizeof *ps->v, cmp_int);
+    size_t w = 0;
+    for (size_t i = 0; i < ps->n; i++)
+        if (w == 0 || ps->v[w - 1] != ps->v[i])
+            ps->v[w++] = ps->v[i];
+    ps->n = w;
+    return 0;
+}
+
+/* <scaninfo>: nmap's "22-23,25,80" form of the probed ports, one element per protocol. */
+static void scaninfo(xw *x, const as_scan_view *v, const char *proto)
+{
+    portset ps;
+    if (probed(v, proto, &ps) < 0) {
+        x->bad = 1;
+        return;
+    }
+    char *buf = malloc(ps.n * 13 + 1), *w = buf;
+    if (buf && ps.n > 0) {
+        *w = '\0';
+        for (size_t i = 0; i < ps.n;) {
+            size_t j = i;
+            while (j + 1 < ps.n && ps.v[j + 1] == ps.v[j] + 1)
+                j++;
+            w += j > i ? sprintf(w, "%s%d-%d", i ? "," : "", ps.v[i], ps.v[j])
+                       : sprintf(w, "%s%d", i ? "," : "", ps.v[i]);
+            i = j + 1;
+        }
+        start(x, "scaninfo");
+        attr(x, "type", strcmp(proto, "tcp") == 0 ? "syn" : "udp");
+        attr(x, "protocol", proto);
+        attr_int(x, "numservices", (long long)ps.n);
+        attr(x, "services", buf);
+        end(x);
+    } else if (!buf)
+        x->bad = 1;
+    free(buf);
+    free(ps.v);
+}
+
+static void timestr(double t, char *buf, size_t len)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    buf[0] = '\0';
+    if (gmtime_r(&tt, &tm))
+        strftime(buf, len, "%a %b %d %H:%M:%S %Y UTC", &tm);
+}
+
+static void head(xw *x, const as_scan_view *v)
+{
+    char when[64], comment[160];
+    timestr(v->started, when, sizeof when);
+    if (!x->bad && xmlTextWriterStartDocument(x->w, NULL, "UTF-8", NULL) < 0)
+        x->bad = 1;
+    if (!x->bad && xmlTextWriterWriteDTD(x->w, BAD_CAST "nmaprun", NULL, NULL, NULL) < 0)
+        x->bad = 1;
+    /* The arguments go into the args attribute only: a comment cannot hold "--". */
+    snprintf(comment, sizeof comment, " agentscan %s scan %lld initiated %s ", AS_VERSION,
+             (long long)v->id, when);
+    if (!x->bad && xmlTextWriterWriteComment(x->w, BAD_CAST comment) < 0)
+        x->bad = 1;
+    start(x, "nmaprun");
+    attr(x, "scanner", "nmap");     /* the DTD allows no other value */
+    size_t n = strlen(v->options) + sizeof "agentscan scan ";
+    char *args = malloc(n);
+    if (args)
+        snprintf(args, n, "agentscan scan %s", v->options);
+    attr(x, "args", args ? args : "agentscan scan");
+    free(args);
+    attr_int(x, "start", (long long)v->started);
+    attr(x, "startstr", when);
+    attr(x, "version", AS_VERSION);
+    attr(x, "xmloutputversion", "1.05");
+    scaninfo(x, v, "tcp");
+    scaninfo(x, v, "udp");
+    start(x, "verbose");
+    attr(x, "level", "0");
+    end(x);
+    start(x, "debugging");
+    attr(x, "level", "0");
+    end(x);
+}
+
+/* Always written, also for a scan that was interrupted or is still running: readers such
+ * as ndiff and python-libnmap need it, and its exit attribute says how the scan ended. */
+static void tail(xw *x, const as_scan_view *v)
+{
+    double fin = v->has_finished ? v->finished : v->started;
+    char when[64], summary[256];
+    timestr(fin, when, sizeof when);
+    long long total = v->addresses >= 0 ? v->addresses : (long long)v->nhosts;
+    long long up = (long long)v->nup, down = total > up ? total - up : 0;
+    double elapsed = fin > v->started ? fin - v->started : 0;
+    snprintf(summary, sizeof summary, "agentscan done at %s; %lld IP address%s (%lld host%s up) "
+             "scanned in %.2f seconds", when, total, total == 1 ? "" : "es", up,
+             up == 1 ? "" : "s", elapsed);
+    int ok = strcmp(v->status, "complete") == 0;
+    start(x, "runstats");
+    start(x, "finished");
+    attr_int(x, "time", (long long)fin);
+    attr(x, "timestr", when);
+    char el[32];
+    snprintf(el, sizeof el, "%.2f", elapsed);
+    attr(x, "elapsed", el);
+    attr(x, "summary", summary);
+    attr(x, "exit", ok ? "success" : "error");
+    if (!ok)
+        attr(x, "errormsg", strcmp(v->status, "running") == 0 ? "scan still running: partial "
+             "results" : strcmp(v->status, "interrupted") == 0 ? "scan interrupted: results "
+             "so far" : "scan failed: results so far");
+    end(x);
+    start(x, "hosts");
+    attr_int(x, "up", up);
+    attr_int(x, "down", down);
+    attr_int(x, "total", total);
+    end(x);
+    end(x);
+    end(x);     /* nmaprun */
+}
+
+static int out_write(void *ctx, const char *buf, int len)
+{
+    return fwrite(buf, 1, (size_t)len, ctx) == (size_t)len ? len : -1;
+}
+
+int as_export_xml(const as_export_ctx *c)
+{
+    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(out_write, NULL, c->out, NULL);
+    xw x = {ob ? xmlNewTextWriter(ob) : NULL, 0};
+    if (!x.w) {
+        if (ob)
+            xmlOutputBufferClose(ob);
+        return -1;
+    }
+    /* One element a line, no indentation: nmap's own layout. */
+    if (xmlTextWriterSetIndent(x.w, 1) < 0 || xmlTextWriterSetIndentString(x.w, BAD_CAST "") < 0)
+        x.bad = 1;
+    head(&x, c->v);
+    for (size_t i = 0; i < c->n; i++)
+        host(&x, c, c->hosts[i]);
+    tail(&x, c->v);
+    if (!x.bad && xmlTextWriterEndDocument(x.w) < 0)
+        x.bad = 1;
+    xmlFreeTextWriter(x.w);     /* flushes and frees ob */
+    return x.bad || ferror(c->out) ? -1 : 0;
+}

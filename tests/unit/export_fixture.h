@@ -1,0 +1,153 @@
+/* export_fixture.h — the store contents the export tests share (test_export.c byte for
+ * byte, test_export_parse.c through real parsers): fixed times, one hostile name. */
+#ifndef AS_EXPORT_FIXTURE_H
+#define AS_EXPORT_FIXTURE_H
+
+#include <check.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "db/export.h"
+
+static char dir[64], dbpath[128], err[512];
+static as_store *st;
+static as_port_table *deploy;
+static as_oui *oui;
+
+#define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((c) << 8) | (d))
+#define STARTED 1700000000.0    /* 2023-11-14T22:13:20Z */
+#define HOSTILE "=cmd|' /C calc'!A0,\"x\"\n<b>&amp;\x01\x1f\r;"
+
+static const char deploy_tab[] =
+    "22/tcp ssh unix\n23/tcp telnet unix\n139/tcp smb windows\n445/tcp smb windows\n"
+    "3389/tcp rdp windows\n";
+static const char oui_txt[] = "00-22-72   (hex)\t\tAmerican Micro-Fuel Device Corp.\r\n";
+
+static as_port_record port(uint16_t n, uint8_t proto, uint8_t state, const char *reason,
+                           uint8_t ttl, const char *service)
+{
+    as_port_record p;
+    memset(&p, 0, sizeof p);
+    p.port = n;
+    p.proto = proto;
+    p.state = state;
+    p.reason_ttl = ttl;
+    strcpy(p.reason, reason);
+    strcpy(p.service, service);
+    return p;
+}
+
+static void sql(const char *q)
+{
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    ck_assert_msg(sqlite3_exec(db, q, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", q,
+                  sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+static void add(int64_t scan, as_host_record *h)
+{
+    ck_assert_msg(as_store_add_host(st, scan, h, STARTED + 1, err, sizeof err) == 0, "%s", err);
+}
+
+/* Scan 1: a managed host with a MAC, OS guesses and every port state; a host with a
+ * hostile PTR name; a host recorded down. Added out of address order. */
+static void fill(void)
+{
+    int64_t id = as_store_begin_scan(st, "198.18.1.0/24", "-p 22,80 198.18.1.0/24", STARTED,
+                                     err, sizeof err);
+    ck_assert_msg(id == 1, "%s", err);
+    as_port_record pm[] = {
+        port(1002, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 64, "Opsware/HP Server Automation agent"),
+        port(22, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 64, "ssh"),
+        port(80, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 64, ""),
+        port(53, IPPROTO_UDP, AS_PORT_OPEN, "udp-response", 64, ""),
+        port(445, IPPROTO_TCP, AS_PORT_FILTERED, "no-response", 0, "smb"),
+        port(443, IPPROTO_TCP, AS_PORT_CLOSED, "reset", 64, ""),
+    };
+    as_host_record m = { .ip = IP(198, 18, 1, 10), .up = 1, .reply_ttl = 64, .rtt_us = 1500,
+                         .has_mac = 1, .mac = { 0x00, 0x22, 0x72, 0, 0, 0x0A }, .managed = 1,
+                         .ports = pm, .nports = 6 };
+    strcpy(m.up_reason, "echo-reply");
+    strcpy(m.name, "managed.lab");
+    strcpy(m.agent, "Opsware/HP Server Automation agent");
+    strcpy(m.deploy, "ssh");
+    add(id, &m);
+    as_port_record pe[] = { port(23, IPPROTO_TCP, AS_PORT_FILTERED, "admin-prohibited", 63, "telnet") };
+    as_host_record evil = { .ip = IP(198, 18, 1, 9), .up = 1, .rtt_us = -1, .ports = pe,
+                            .nports = 1 };
+    strcpy(evil.up_reason, "reset");
+    strcpy(evil.name, HOSTILE);
+    add(id, &evil);
+    as_host_record down = { .ip = IP(198, 18, 1, 100), .up = 0, .rtt_us = -1 };
+    strcpy(down.up_reason, "no-response");
+    add(id, &down);
+    as_scan_stats stats = { 256, 2, 1000, 20 };
+    ck_assert_int_eq(as_store_end_scan(st, id, AS_SCAN_COMPLETE, STARTED + 60, &stats, err,
+                                       sizeof err), 0);
+    sql("INSERT INTO os_match(scan_id, host_id, rank, name, accuracy, vendor, family, generation,"
+        " type, cpe) SELECT 1, host_id, 0, 'Linux 5.0 - 5.14', 95, 'Linux', 'Linux', '5.X',"
+        " 'general purpose', 'cpe:/o:linux:linux_kernel:5' FROM observation WHERE ip = '198.18.1.10';"
+        "INSERT INTO os_match(scan_id, host_id, rank, name, accuracy, vendor, family, generation,"
+        " type, cpe) SELECT 1, host_id, 1, 'Linux 4.15', 90, 'Linux', 'Linux', '4.X',"
+        " 'general purpose', NULL FROM observation WHERE ip = '198.18.1.10';");
+}
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/as_test_export_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(dbpath, sizeof dbpath, "%s/inv.db", dir);
+    ck_assert_msg(as_store_open(&st, dbpath, 1, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(as_port_table_parse(&deploy, deploy_tab, strlen(deploy_tab), "deploy", 1,
+                                         err, sizeof err), 0);
+    ck_assert_int_eq(as_oui_parse(&oui, oui_txt, strlen(oui_txt), "oui", err, sizeof err), 0);
+    fill();
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int f, struct FTW *ftw)
+{
+    (void)sb, (void)f, (void)ftw;
+    return remove(p);
+}
+
+static void teardown(void)
+{
+    as_store_close(st);
+    as_port_table_free(deploy);
+    as_oui_free(oui);
+    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Runs one export into memory; the caller frees. */
+static char *export_to_string(as_export_opts *o, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ck_assert_ptr_nonnull(f);
+    o->deploy = deploy;
+    o->oui = oui;
+    ck_assert_msg(as_store_export(st, o, f, err, sizeof err) == 0, "%s", err);
+    fclose(f);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static char *export_fmt(enum as_export_format fmt)
+{
+    as_export_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = fmt;
+    return export_to_string(&o, NULL);
+}
+
+#endif

@@ -1,0 +1,53 @@
+/* cli_diff.c — `agentscan diff [A] [B]`: what changed between two scans. Exit status is
+ * ndiff's: 0 no change, 1 changes, 2 error, so a timer or a script can act on it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/export.h"
+#include "tools/cli.h"
+
+#define DIFF_SAME 0
+#define DIFF_CHANGED 1
+#define DIFF_ERROR 2
+
+int cli_diff(int argc, char **argv)
+{
+    const char *db = NULL, *format = "table", *v = NULL;
+    int64_t ids[2] = {0, 0};
+    int nids = 0;
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = cli_opt_value(argc, argv, &i, "--db", &v)) > 0)
+            db = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--format", &v)) > 0)
+            format = v;
+        else if (r == 0 && strcmp(argv[i], "--help") == 0) {
+            cli_usage();
+            return DIFF_SAME;
+        } else if (r == 0 && argv[i][0] != '-' && nids < 2) {
+            if (cli_scan_id("diff", argv[i], &ids[nids++]) != 0)
+                return DIFF_ERROR;
+        } else if (r == 0) {
+            cli_fail(DIFF_ERROR, "diff: unexpected argument '%s' (agentscan diff [SCAN_A] "
+                     "[SCAN_B] [--format table|json])", argv[i]);
+            return DIFF_ERROR;
+        }
+        if (r < 0)
+            return cli_fail(DIFF_ERROR, "diff: option '%s' needs a value", argv[i]);
+    }
+    if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+        return cli_fail(DIFF_ERROR, "diff: unknown format '%s' (table or json)", format);
+    char err[512];
+    as_store *st;
+    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
+        return cli_fail(DIFF_ERROR, "%s", err);
+    size_t changes = 0;
+    int rc = as_store_diff_pick(st, &ids[0], &ids[1], err, sizeof err);
+    if (rc == 0)
+        rc = as_store_diff(st, ids[0], ids[1], format, stdout, &changes, err, sizeof err);
+    as_store_close(st);
+    if (rc != 0)
+        return cli_fail(DIFF_ERROR, "%s", err);
+    return changes ? DIFF_CHANGED : DIFF_SAME;
+}

@@ -1,0 +1,149 @@
+/* cli_export.c — `agentscan export`: options → as_export_opts, the data files it reads (the
+ * deploy table, the IEEE OUI registry), and writing to stdout or a file replaced whole. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/export.h"
+#include "engine/errors.h"
+#include "tools/cli.h"
+
+int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_table **deploy,
+                      as_oui **oui)
+{
+    char err[512];
+    int missing;
+    *deploy = NULL;
+    *oui = NULL;
+    const char *dp = deploy_path ? deploy_path : as_default_deploy_path();
+    if (as_port_table_load(deploy, dp, 1, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_DATA, "deploy table: %s", err);
+    /* Vendors are a nicety: without the registry they are empty, never an error. */
+    if (as_oui_load(oui, oui_path ? oui_path : as_default_oui_path(), &missing, err,
+                    sizeof err) != 0)
+        fprintf(stderr, "agentscan: warning: MAC vendors left empty: %s\n", err);
+    return 0;
+}
+
+/* "-" or no path: stdout. A file is written beside itself and renamed over the old one, so a
+ * reader (or a failed run) never sees half an export. */
+int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
+{
+    char err[512];
+    if (!path || strcmp(path, "-") == 0) {
+        if (as_store_export(st, o, stdout, err, sizeof err) != 0)
+            return cli_fail(strstr(err, "writing") ? AS_ERR_FAIL : AS_ERR_DB, "%s", err);
+        return 0;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return cli_fail(AS_ERR_FAIL, "out of memory");
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        int rc = cli_fail(AS_ERR_FAIL, "cannot write %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    int rc = as_store_export(st, o, f, err, sizeof err);
+    if (fclose(f) != 0 && rc == 0)
+        rc = -1, snprintf(err, sizeof err, "writing %s: %s", tmp, strerror(errno));
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1, snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path,
+                          strerror(errno));
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    if (rc != 0)
+        return cli_fail(strstr(err, "database") ? AS_ERR_DB : AS_ERR_FAIL, "%s", err);
+    return 0;
+}
+
+typedef struct export_args {
+    as_export_opts o;
+    const char *db, *out, *deploy_path, *oui_path, *since;
+} export_args;
+
+static int parse_flag(export_args *a, const char *arg)
+{
+    if (strcmp(arg, "--managed") == 0)
+        a->o.managed = 1;
+    else if (strcmp(arg, "--unmanaged") == 0)
+        a->o.unmanaged = 1;
+    else if (strcmp(arg, "--deployable") == 0)
+        a->o.deployable = 1;
+    else if (strcmp(arg, "--up") == 0)
+        a->o.up_only = 1;
+    else
+        return 0;
+    return 1;
+}
+
+static int parse_args(export_args *a, int argc, char **argv)
+{
+    const char *v = NULL, *format = "csv", *scan = NULL;
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = cli_opt_value(argc, argv, &i, "--db", &v)) > 0) a->db = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--format", &v)) > 0) format = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--scan", &v)) > 0) scan = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--since", &v)) > 0) a->since = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "-o", &v)) > 0) a->out = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--deploy-table", &v)) > 0)
+            a->deploy_path = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--oui", &v)) > 0) a->oui_path = v;
+        else if (r == 0 && parse_flag(a, argv[i])) continue;
+        else if (r == 0 && strcmp(argv[i], "--help") == 0) {
+            cli_usage();
+            exit(0);
+        } else if (r == 0)
+            return cli_fail(AS_ERR_USAGE, "export: unknown option '%s' (try 'agentscan --help')",
+                            argv[i]);
+        if (r < 0)
+            return cli_fail(AS_ERR_USAGE, "export: option '%s' needs a value", argv[i]);
+    }
+    if (as_export_format_parse(format, &a->o.format) != 0)
+        return cli_fail(AS_ERR_USAGE, "export: unknown format '%s' (csv, json, ndjson, "
+                        "nmap-xml, cmdb)", format);
+    if (a->o.managed && a->o.unmanaged)
+        return cli_fail(AS_ERR_USAGE, "export: --managed and --unmanaged exclude each other");
+    if (scan && cli_scan_id("export", scan, &a->o.scan_id) != 0)
+        return AS_ERR_USAGE;
+    char err[512];
+    if (a->since) {
+        if (as_when_parse(a->since, (double)time(NULL), 1, &a->o.since, err, sizeof err) != 0)
+            return cli_fail(AS_ERR_USAGE, "export: --since: %s", err);
+        a->o.has_since = 1;
+    }
+    return 0;
+}
+
+int cli_export(int argc, char **argv)
+{
+    export_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_args(&a, argc, argv);
+    if (rc != 0)
+        return rc;
+    as_port_table *deploy;
+    as_oui *oui;
+    if ((rc = cli_export_tables(a.deploy_path, a.oui_path, &deploy, &oui)) != 0)
+        return rc;
+    a.o.deploy = deploy;
+    a.o.oui = oui;
+    char err[512];
+    as_store *st;
+    if (as_store_open(&st, cli_db_path(a.db), 0, err, sizeof err) != 0)
+        rc = cli_fail(AS_ERR_DB, "%s", err);
+    else {
+        rc = cli_write_export(st, &a.o, a.out);
+        as_store_close(st);
+    }
+    as_port_table_free(deploy);
+    as_oui_free(oui);
+    return rc;
+}
