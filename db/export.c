@@ -2,6 +2,7 @@
  * derives the per-host facts every format shares, and hands the hosts to one writer. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,36 @@ const char *as_x_vendor(const as_export_ctx *x, const as_host_view *h)
 const as_os_view *as_x_best_os(const as_host_view *h)
 {
     return h->nos ? &h->os[0] : NULL;
+}
+
+char *as_x_os_name(const as_host_view *h, int *accuracy, int *oom)
+{
+    const as_os_view *os = as_x_best_os(h);
+    *accuracy = -1;
+    if (os) {
+        *accuracy = os->accuracy;
+        char *d = strdup(os->name);
+        *oom |= !d;
+        return d;
+    }
+    if (!h->os_passive || !*h->os_passive)
+        return NULL;
+    char *family = as_passive_family(h->os_passive);
+    size_t n = family ? strlen(family) + sizeof " (passive)" : 0;
+    char *d = family ? malloc(n) : NULL;
+    if (d)
+        snprintf(d, n, "%s (passive)", family);
+    free(family);
+    *oom |= !d;
+    if (d && h->has_passive_accuracy)
+        *accuracy = h->os_passive_accuracy;
+    return d;
+}
+
+const char *as_x_firewall_note(const as_host_view *h)
+{
+    return h->firewall_suspect && h->firewall_note && *h->firewall_note ? h->firewall_note
+                                                                          : NULL;
 }
 
 static uint8_t proto_num(const char *proto)

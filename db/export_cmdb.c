@@ -87,15 +87,18 @@ static const char *device_type(const as_export_ctx *x, const as_host_view *h)
 static json_t *classification(const as_export_ctx *x, const as_host_view *h)
 {
     const as_os_view *os = as_x_best_os(h);
-    json_t *o = json_object();
+    int acc, oom = 0;
+    char *name = as_x_os_name(h, &acc, &oom);
+    json_t *o = oom ? NULL : json_object();
     if (!o || put(o, "os_family", jstr(as_x_family(x, h))) < 0 ||
-        put(o, "os_name", jstr(os ? os->name : NULL)) < 0 ||
+        put(o, "os_name", jstr(name)) < 0 ||
         put(o, "os_version", jstr(os ? os->generation : NULL)) < 0 ||
-        put(o, "os_accuracy", os ? json_integer(os->accuracy) : json_null()) < 0 ||
+        put(o, "os_accuracy", acc >= 0 ? json_integer(acc) : json_null()) < 0 ||
         put(o, "device_type", jstr(device_type(x, h))) < 0) {
         json_decref(o);
-        return NULL;
+        o = NULL;
     }
+    free(name);
     return o;
 }
 
@@ -145,7 +148,9 @@ static json_t *attributes(const as_export_ctx *x, const as_host_view *h)
         put(o, "filtered_login_ports", port_numbers(x, h, 1)) < 0 ||
         put(o, "deploy_channels", deploy) < 0 || put(o, "managed", json_boolean(h->managed)) < 0 ||
         put(o, "first_seen", jstr(first)) < 0 || put(o, "last_seen", jstr(last)) < 0 ||
-        put(o, "seen_count", json_integer(h->seen_count)) < 0) {
+        put(o, "seen_count", json_integer(h->seen_count)) < 0 ||
+        put(o, "firewall_suspect", json_boolean(h->firewall_suspect)) < 0 ||
+        put(o, "firewall_note", jstr(as_x_firewall_note(h))) < 0) {
         json_decref(o);
         return NULL;
     }

@@ -9,7 +9,7 @@ static const char *const columns[] = {
     "address", "status", "mac", "mac_vendor", "dns_name", "netbios_name", "os_name",
     "os_accuracy", "os_vendor", "os_family", "os_type", "os_cpe", "open_ports",
     "filtered_login_ports", "managed", "agent", "deploy", "first_seen", "last_seen",
-    "seen_count", "scan_id",
+    "seen_count", "scan_id", "firewall_suspect", "firewall_note",
 };
 #define NCOL (sizeof columns / sizeof columns[0])
 
@@ -64,10 +64,13 @@ static int row(const as_export_ctx *x, const as_host_view *h)
     mac_lower(h->mac, mac, sizeof mac);
     as_when_iso(h->first_seen, first, sizeof first);
     as_when_iso(h->last_seen, last, sizeof last);
+    int acc, oom = 0;
     char *open = as_x_ports(x, h, 0), *login = as_x_ports(x, h, 1);
-    if (!open || !login) {
+    char *os_name = as_x_os_name(h, &acc, &oom);
+    if (!open || !login || oom) {
         free(open);
         free(login);
+        free(os_name);
         return -1;
     }
     cell(out, h->address, 1);
@@ -76,8 +79,8 @@ static int row(const as_export_ctx *x, const as_host_view *h)
     cell(out, as_x_vendor(x, h), 0);
     cell(out, h->name, 0);
     cell(out, "", 0);                   /* NetBIOS names: not probed yet */
-    cell(out, os ? os->name : NULL, 0);
-    cell_int(out, os ? os->accuracy : 0, os != NULL);
+    cell(out, os_name, 0);
+    cell_int(out, acc, acc >= 0);
     cell(out, os ? os->vendor : NULL, 0);
     cell(out, os ? os->family : NULL, 0);
     cell(out, os ? os->type : NULL, 0);
@@ -91,9 +94,12 @@ static int row(const as_export_ctx *x, const as_host_view *h)
     cell(out, last, 0);
     cell_int(out, h->seen_count, 1);
     cell_int(out, x->v->id, 1);
+    cell(out, h->firewall_suspect ? "true" : "false", 0);
+    cell(out, as_x_firewall_note(h), 0);
     fputs("\r\n", out);
     free(open);
     free(login);
+    free(os_name);
     return 0;
 }
 

@@ -22,6 +22,12 @@ int as_export_cmdb(const as_export_ctx *x);
 
 const char *as_x_vendor(const as_export_ctx *x, const as_host_view *h);
 const as_os_view *as_x_best_os(const as_host_view *h);
+/* The OS name the flat formats (CSV, JSON, CMDB) show: the best guess's name, else the
+ * passive guess as "Linux (passive)"; NULL when there is neither. *accuracy is its accuracy,
+ * -1 when unknown. Caller frees; *oom is set when memory ran out. */
+char *as_x_os_name(const as_host_view *h, int *accuracy, int *oom);
+/* The firewall note of a suspect host, NULL otherwise or when there is none. */
+const char *as_x_firewall_note(const as_host_view *h);
 /* A port in the deploy table (a login port for pushing an agent). */
 int as_x_is_login(const as_export_ctx *x, const as_port_view *p);
 /* Open ports (which = 0) or filtered login ports (which = 1) as "22,80,53/udp". */

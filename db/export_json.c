@@ -61,10 +61,15 @@ static json_t *list(const char *items)
     return arr;
 }
 
-static int os_fields(json_t *o, const as_os_view *os)
+/* The best guess, else the passive one by name and accuracy (as_x_os_name). */
+static int os_fields(json_t *o, const as_host_view *h)
 {
-    if (put(o, "os_name", jstr(os ? os->name : NULL)) < 0 ||
-        put(o, "os_accuracy", os ? json_integer(os->accuracy) : json_null()) < 0 ||
+    const as_os_view *os = as_x_best_os(h);
+    int acc, oom = 0;
+    char *name = as_x_os_name(h, &acc, &oom);
+    int rc = oom ? -1 : put(o, "os_name", jstr(name));
+    free(name);
+    if (rc < 0 || put(o, "os_accuracy", acc >= 0 ? json_integer(acc) : json_null()) < 0 ||
         put(o, "os_vendor", jstr_or_null(os ? os->vendor : NULL)) < 0 ||
         put(o, "os_family", jstr_or_null(os ? os->family : NULL)) < 0 ||
         put(o, "os_type", jstr_or_null(os ? os->type : NULL)) < 0 ||
@@ -84,7 +89,7 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
         put(o, "mac", jstr_or_null(h->mac)) < 0 ||
         put(o, "mac_vendor", jstr_or_null(as_x_vendor(x, h))) < 0 ||
         put(o, "dns_name", jstr_or_null(h->name)) < 0 ||
-        put(o, "netbios_name", json_null()) < 0 || os_fields(o, as_x_best_os(h)) < 0 ||
+        put(o, "netbios_name", json_null()) < 0 || os_fields(o, h) < 0 ||
         put(o, "open_ports", port_list(x, h, 0)) < 0 ||
         put(o, "filtered_login_ports", port_list(x, h, 1)) < 0 ||
         put(o, "managed", json_boolean(h->managed)) < 0 ||
@@ -92,7 +97,9 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
         put(o, "first_seen", jstr_or_null(first)) < 0 ||
         put(o, "last_seen", jstr_or_null(last)) < 0 ||
         put(o, "seen_count", json_integer(h->seen_count)) < 0 ||
-        put(o, "scan_id", json_integer(x->v->id)) < 0) {
+        put(o, "scan_id", json_integer(x->v->id)) < 0 ||
+        put(o, "firewall_suspect", json_boolean(h->firewall_suspect)) < 0 ||
+        put(o, "firewall_note", jstr_or_null(as_x_firewall_note(h))) < 0) {
         json_decref(o);
         return NULL;
     }

@@ -89,9 +89,13 @@ static void port(xw *x, const as_export_ctx *c, const as_port_view *p)
     end(x);
 }
 
+/* The guesses, then the fingerprint they came from, as nmap writes them (the DTD orders
+ * osmatch before osfingerprint). The passive guess has no place here: an osmatch would
+ * claim full detection to ndiff and python-libnmap. */
 static void os(xw *x, const as_host_view *h)
 {
-    if (h->nos == 0)
+    int fp = h->os_fingerprint && *h->os_fingerprint;
+    if (h->nos == 0 && !fp)
         return;
     start(x, "os");
     for (size_t i = 0; i < h->nos; i++) {
@@ -116,7 +120,35 @@ static void os(xw *x, const as_host_view *h)
         }
         end(x);
     }
+    if (fp) {
+        start(x, "osfingerprint");
+        attr(x, "fingerprint", h->os_fingerprint);
+        end(x);
+    }
     end(x);
+}
+
+/* nmap's place for what a host-level check found: a script result. */
+static void firewall(xw *x, const as_host_view *h)
+{
+    if (!h->firewall_suspect)
+        return;
+    const char *note = as_x_firewall_note(h);
+    static const char what[] = "replies may come from a firewall, not the host";
+    size_t n = sizeof what + 2 + (note ? strlen(note) : 0);
+    char *out = malloc(n);
+    if (!out) {
+        x->bad = 1;
+        return;
+    }
+    snprintf(out, n, "%s%s%s", what, note ? ": " : "", note ? note : "");
+    start(x, "hostscript");
+    start(x, "script");
+    attr(x, "id", "firewall-suspect");
+    attr(x, "output", out);
+    end(x);
+    end(x);
+    free(out);
 }
 
 static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
@@ -156,6 +188,7 @@ static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
         port(x, c, &h->ports[i]);
     end(x);
     os(x, h);
+    firewall(x, h);
     end(x);
 }
 

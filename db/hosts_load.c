@@ -39,6 +39,9 @@ static void free_host(as_host_view *h)
     free(h->up_reason);
     free(h->agent);
     free(h->deploy);
+    free(h->os_fingerprint);
+    free(h->os_passive);
+    free(h->firewall_note);
     for (size_t i = 0; i < h->nports; i++) {
         free(h->ports[i].proto);
         free(h->ports[i].state);
@@ -130,6 +133,12 @@ static int read_host(sqlite3_stmt *s, as_host_view *h)
     h->first_seen = sqlite3_column_double(s, 11);
     h->last_seen = sqlite3_column_double(s, 12);
     h->seen_count = sqlite3_column_int64(s, 13);
+    h->os_passive = col_dup(s, 14, 1, &oom);
+    h->has_passive_accuracy = sqlite3_column_type(s, 15) != SQLITE_NULL;
+    h->os_passive_accuracy = sqlite3_column_int(s, 15);
+    h->os_fingerprint = col_dup(s, 16, 1, &oom);
+    h->firewall_suspect = sqlite3_column_int(s, 17) != 0;
+    h->firewall_note = col_dup(s, 18, 1, &oom);
     struct in_addr a;
     /* Other tools may write this table; a malformed address sorts first, not crashes. */
     h->ip = h->address && inet_pton(AF_INET, h->address, &a) == 1 ? ntohl(a.s_addr) : 0;
@@ -140,7 +149,9 @@ static int load_hosts(as_store *st, as_scan_view *v, int all_hosts, char *err, s
 {
     static const char sql[] =
         "SELECT h.id, coalesce(o.ip, h.ip), o.name, o.mac, o.up, o.reason, o.rtt_us, o.managed,"
-        "  o.agent, o.deploy, o.reply_ttl, h.first_seen, h.last_seen, h.seen_count "
+        "  o.agent, o.deploy, o.reply_ttl, h.first_seen, h.last_seen, h.seen_count,"
+        "  o.os_passive, o.os_passive_accuracy, o.os_fingerprint, o.firewall_suspect,"
+        "  o.firewall_note "
         "FROM observation o JOIN host h ON h.id = o.host_id "
         "WHERE o.scan_id = ?1 AND (?2 OR o.up) ORDER BY h.id";
     sqlite3_stmt *s = NULL;

@@ -8,11 +8,16 @@
 #include <time.h>
 #include "db/store_internal.h"
 
-enum { COL_ADDR, COL_NAME, COL_STATE, COL_REASON, COL_PORTS, COL_MANAGED, COL_DEPLOY, NCOLS };
+enum {
+    COL_ADDR, COL_NAME, COL_STATE, COL_REASON, COL_OS, COL_PORTS, COL_MANAGED, COL_DEPLOY, NCOLS
+};
 
 static const char *const col_title[NCOLS] = {
-    "ADDRESS", "NAME", "STATE", "REASON", "OPEN PORTS", "MANAGED", "DEPLOY",
+    "ADDRESS", "NAME", "STATE", "REASON", "OS", "OPEN PORTS", "MANAGED", "DEPLOY",
 };
+
+#define OS_NAME_MAX 40      /* nmap's names run to 100+ characters: "Linux 2.6.32 - 3.13 ..." */
+#define FW_MARK "!"         /* after the address of a host a firewall may answer for */
 
 /* A copy safe for a terminal: an escape sequence in a PTR record must not reach the tty,
  * and a newline must not forge a row. Empty becomes dash so columns never collapse. */
@@ -59,12 +64,64 @@ static char *managed_cell(const as_host_view *h)
     return safe;
 }
 
+/* Cuts a terminal-safe (so ASCII) string to max characters, "..." marking the cut. */
+static void cut(char *s, size_t max)
+{
+    if (s && strlen(s) > max)
+        memcpy(s + max - 3, "...", 4);
+}
+
+/* name cut to OS_NAME_MAX, then suffix. */
+static char *labelled(const char *name, const char *suffix)
+{
+    char *safe = term_safe(name);
+    if (!safe)
+        return NULL;
+    cut(safe, OS_NAME_MAX);
+    size_t n = strlen(safe) + strlen(suffix) + 1;
+    char *d = malloc(n);
+    if (d)
+        snprintf(d, n, "%s%s", safe, suffix);
+    free(safe);
+    return d;
+}
+
+/* The best guess and its accuracy, else the passive guess's family, else "-". */
+static char *os_cell(const as_host_view *h)
+{
+    if (h->nos > 0) {
+        char acc[24];
+        snprintf(acc, sizeof acc, " (%d%%)", h->os[0].accuracy);
+        return labelled(h->os[0].name, acc);
+    }
+    if (!h->os_passive || !*h->os_passive)
+        return strdup("-");
+    char *family = as_passive_family(h->os_passive);
+    char *cell = family ? labelled(family, " (passive)") : NULL;
+    free(family);
+    return cell;
+}
+
+static char *addr_cell(const as_host_view *h)
+{
+    char *safe = term_safe(h->address);
+    if (!safe || !h->firewall_suspect)
+        return safe;
+    size_t n = strlen(safe) + sizeof FW_MARK;
+    char *d = malloc(n);
+    if (d)
+        snprintf(d, n, "%s" FW_MARK, safe);
+    free(safe);
+    return d;
+}
+
 static int fill_row(char **row, const as_host_view *h)
 {
-    row[COL_ADDR] = term_safe(h->address);
+    row[COL_ADDR] = addr_cell(h);
     row[COL_NAME] = term_safe(h->name);
     row[COL_STATE] = strdup(h->up ? "up" : "down");
     row[COL_REASON] = term_safe(h->up_reason);
+    row[COL_OS] = os_cell(h);
     row[COL_PORTS] = open_ports(h);
     row[COL_MANAGED] = managed_cell(h);
     row[COL_DEPLOY] = term_safe(h->deploy);
@@ -94,6 +151,76 @@ static void write_header(FILE *out, const as_scan_view *v)
     free(status);
 }
 
+/* Firewall suspects, grouped by note: the hosts that share one note and the first of them. */
+typedef struct fw_group {
+    const char *note;       /* "" when none */
+    size_t first, count;
+} fw_group;
+
+static int cmp_note(const void *a, const void *b)
+{
+    const fw_group *x = a, *y = b;
+    int c = strcmp(x->note, y->note);
+    return c ? c : (x->first > y->first) - (x->first < y->first);
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const fw_group *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+/* One sorted pass, so a /16 of suspects costs n log n, not n^2. Returns the group count. */
+static size_t fw_groups(const as_scan_view *v, fw_group *g)
+{
+    size_t n = 0, w = 0;
+    for (size_t i = 0; i < v->nhosts; i++)
+        if (v->hosts[i].firewall_suspect) {
+            const char *note = v->hosts[i].firewall_note;
+            g[n++] = (fw_group){note ? note : "", i, 1};
+        }
+    qsort(g, n, sizeof *g, cmp_note);
+    for (size_t i = 0; i < n; i++) {
+        if (w > 0 && strcmp(g[w - 1].note, g[i].note) == 0)
+            g[w - 1].count++;
+        else
+            g[w++] = g[i];
+    }
+    qsort(g, w, sizeof *g, cmp_first);
+    return w;
+}
+
+/* "! replies may come from a firewall, not the hosts: NOTE" under the table; when the
+ * suspects disagree, each line names the hosts it is about. */
+static int write_footnotes(const as_scan_view *v, FILE *out)
+{
+    fw_group *g = malloc((v->nhosts ? v->nhosts : 1) * sizeof *g);
+    if (!g)
+        return -1;
+    size_t n = fw_groups(v, g);
+    int ret = 0;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        const fw_group *x = &g[i];
+        char *note = *x->note ? term_safe(x->note) : NULL;
+        char *addr = term_safe(v->hosts[x->first].address);
+        if (!addr || (*x->note && !note))
+            ret = -1;
+        else {
+            fputs(FW_MARK " ", out);
+            if (n > 1 && x->count > 1)
+                fprintf(out, "%s and %zu more: ", addr, x->count - 1);
+            else if (n > 1)
+                fprintf(out, "%s: ", addr);
+            fprintf(out, "replies may come from a firewall, not the hosts%s%s\n",
+                    note ? ": " : "", note ? note : "");
+        }
+        free(note);
+        free(addr);
+    }
+    free(g);
+    return ret;
+}
+
 static int print_table(const as_scan_view *v, FILE *out)
 {
     char **cells = calloc((v->nhosts + 1) * NCOLS, sizeof *cells);
@@ -116,6 +243,7 @@ static int print_table(const as_scan_view *v, FILE *out)
         write_header(out, v);
         for (size_t i = 0; v->nhosts > 0 && i <= v->nhosts; i++)
             write_row(out, cells + i * NCOLS, width);
+        ret = write_footnotes(v, out);
     }
     for (size_t i = NCOLS; i < (v->nhosts + 1) * NCOLS; i++)
         free(cells[i]);
@@ -182,6 +310,47 @@ static json_t *json_deploy(const char *deploy)
     return arr;
 }
 
+static json_t *jstr_or_null(const char *s)
+{
+    return s && *s ? jstr(s) : json_null();
+}
+
+/* The guesses best first, each with nmap's classification fields. */
+static json_t *json_os(const as_host_view *h)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < h->nos; i++) {
+        const as_os_view *g = &h->os[i];
+        json_t *o = json_object();
+        if (!o || put(o, "name", jstr(g->name)) < 0 ||
+            put(o, "accuracy", json_integer(g->accuracy)) < 0 ||
+            put(o, "vendor", jstr_or_null(g->vendor)) < 0 ||
+            put(o, "family", jstr_or_null(g->family)) < 0 ||
+            put(o, "generation", jstr_or_null(g->generation)) < 0 ||
+            put(o, "type", jstr_or_null(g->type)) < 0 || put(o, "cpe", jstr_or_null(g->cpe)) < 0 ||
+            json_array_append_new(arr, o) < 0) {
+            json_decref(o);
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static int json_os_fields(json_t *o, const as_host_view *h)
+{
+    int passive = h->os_passive && *h->os_passive;
+    if (put(o, "os", json_os(h)) < 0 ||
+        put(o, "os_fingerprint", jstr_or_null(h->os_fingerprint)) < 0 ||
+        put(o, "os_passive", jstr_or_null(h->os_passive)) < 0 ||
+        put(o, "os_passive_accuracy", passive && h->has_passive_accuracy ?
+            json_integer(h->os_passive_accuracy) : json_null()) < 0 ||
+        put(o, "firewall_suspect", json_boolean(h->firewall_suspect)) < 0 ||
+        put(o, "firewall_note", jstr_or_null(h->firewall_suspect ? h->firewall_note : NULL)) < 0)
+        return -1;
+    return 0;
+}
+
 static json_t *json_host(const as_host_view *h, int64_t scan_id)
 {
     json_t *o = json_object();
@@ -191,7 +360,7 @@ static json_t *json_host(const as_host_view *h, int64_t scan_id)
         put(o, "rtt_ms", h->has_rtt ? json_real((double)h->rtt_us / 1000.0) : json_null()) < 0 ||
         put(o, "ports", json_ports(h)) < 0 || put(o, "managed", json_boolean(h->managed)) < 0 ||
         put(o, "agent", jstr(h->agent && *h->agent ? h->agent : NULL)) < 0 ||
-        put(o, "deploy", json_deploy(h->deploy)) < 0 ||
+        put(o, "deploy", json_deploy(h->deploy)) < 0 || json_os_fields(o, h) < 0 ||
         put(o, "scan_id", json_integer(scan_id)) < 0) {
         json_decref(o);
         return NULL;

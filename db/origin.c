@@ -2,6 +2,7 @@
  * each one, so that sweeps find their previous run and merges keep where data came from. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +22,7 @@ static const char origin_sql[] =
     "  origin_scan INTEGER NOT NULL,"
     "  origin_started REAL NOT NULL,"
     "  origin_db TEXT,"
+    "  origin_status TEXT,"         /* the scan's status where it ran; NULL: see scan */
     "  recorded REAL NOT NULL,"
     "  PRIMARY KEY(gateway, origin_scan, origin_started));"
     "CREATE INDEX IF NOT EXISTS scan_origin_scan ON scan_origin(scan_id);"
@@ -70,9 +72,9 @@ int as_origin_record(as_store *st, int64_t scan_id, const as_origin *o, char *er
         return -1;
     sqlite3_stmt *s = as_origin_prepare(st,
         "INSERT OR REPLACE INTO scan_origin(scan_id, gateway, job, shard_k, shard_n, seed, "
-        "source_ip, origin_scan, origin_started, origin_db, recorded) "
+        "source_ip, origin_scan, origin_started, origin_db, recorded, origin_status) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "coalesce(?9, (SELECT started FROM scan WHERE id = ?1)), ?10, ?11)", err, errlen);
+        "coalesce(?9, (SELECT started FROM scan WHERE id = ?1)), ?10, ?11, ?12)", err, errlen);
     if (s == NULL)
         return -1;
     char ip[INET_ADDRSTRLEN] = "";
@@ -92,6 +94,7 @@ int as_origin_record(as_store *st, int64_t scan_id, const as_origin *o, char *er
         sqlite3_bind_null(s, 9);
     bind_text_or_null(s, 10, o->origin_db);
     sqlite3_bind_double(s, 11, (double)time(NULL));
+    bind_text_or_null(s, 12, o->origin_status);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE)
         as_db_fail(st, err, errlen);
@@ -173,4 +176,37 @@ int as_origin_source(as_store *st, int64_t scan_id, uint32_t *ip, char *err, siz
     }
     sqlite3_finalize(s);
     return 0;
+}
+
+int as_scan_text(as_store *st, int64_t scan_id, int64_t *id, char **targets, char **options,
+                 char *err, size_t errlen)
+{
+    *targets = *options = NULL;
+    sqlite3_stmt *s = as_origin_prepare(st, scan_id > 0
+        ? "SELECT id, targets, options FROM scan WHERE id = ?1"
+        : "SELECT id, targets, options FROM scan ORDER BY id DESC LIMIT 1", err, errlen);
+    if (s == NULL)
+        return -1;
+    sqlite3_bind_int64(s, 1, scan_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        const char *t = (const char *)sqlite3_column_text(s, 1), *o = (const char *)sqlite3_column_text(s, 2);
+        *targets = strdup(t ? t : "");
+        *options = strdup(o ? o : "");
+    } else if (rc == SQLITE_DONE) {
+        as_db_errf(st, err, errlen, scan_id > 0 ? "no scan %lld" : "no scans yet%.0lld",
+                   (long long)scan_id);
+    } else {
+        as_db_fail(st, err, errlen);
+    }
+    sqlite3_finalize(s);
+    if (rc == SQLITE_ROW && *targets && *options)
+        return 0;
+    free(*targets);
+    free(*options);
+    *targets = *options = NULL;
+    if (rc == SQLITE_ROW)
+        snprintf(err, errlen, "out of memory");
+    return -1;
 }

@@ -21,6 +21,13 @@ typedef struct as_port_record {
     char service[64];
 } as_port_record;
 
+/* One OS guess from the fingerprint matcher; strings live as long as the record. */
+typedef struct as_os_guess {
+    const char *name;
+    int accuracy;           /* percent */
+    const char *vendor, *family, *generation, *type, *cpe;   /* NULL or "" when unknown */
+} as_os_guess;
+
 #define AS_NAME_MAX 256     /* DNS names: 253 characters at most, sanitised by the engine */
 #define AS_TEXT_MAX 256
 
@@ -38,6 +45,15 @@ typedef struct as_host_record {
     char deploy[AS_TEXT_MAX]; /* reachable deploy channels, ","-separated: "ssh,smb,rdp" */
     size_t nports;
     as_port_record *ports;  /* owned by the caller */
+    /* OS: the guesses of full detection (-O) best first, the observed fingerprint in nmap's
+     * syntax, the SYN/ACK-only guess, and whether replies may come from a firewall. */
+    size_t nos;
+    const as_os_guess *os;
+    const char *os_fingerprint;     /* NULL when OS detection did not run */
+    const char *os_passive;         /* NULL or "" when none */
+    int os_passive_accuracy;
+    int firewall_suspect;
+    const char *firewall_note;      /* why, when firewall_suspect */
 } as_host_record;
 
 #endif

@@ -23,6 +23,7 @@ typedef struct as_origin {
     int64_t origin_scan;        /* the scan's id in the gateway's own database */
     double origin_started;      /* <= 0: the scan row's start */
     const char *origin_db;      /* the file it was merged from; NULL: this database */
+    const char *origin_status;  /* its status there; NULL: this database's scan row */
 } as_origin;
 
 int as_origin_record(as_store *st, int64_t scan_id, const as_origin *o, char *err, size_t errlen);
@@ -37,6 +38,10 @@ int as_origin_close_stale(as_store *st, const char *job, double now, char *err, 
 /* The scanner's address for a scan (scan_origin, else "-S ADDR" in its options), 0 if
  * unknown; -1 on error. */
 int as_origin_source(as_store *st, int64_t scan_id, uint32_t *ip, char *err, size_t errlen);
+
+/* A scan's targets and options text as stored (scan_id 0: the latest); malloc'd. */
+int as_scan_text(as_store *st, int64_t scan_id, int64_t *id, char **targets, char **options,
+                 char *err, size_t errlen);
 
 /* Folds the scans of the source databases into dst, oldest first, each with its
  * provenance. Shards of one job (same job, seed and N, started within window seconds)

@@ -81,9 +81,14 @@ static const char *const migrations[] = {
     "ALTER TABLE observation ADD COLUMN ip TEXT;"
     "UPDATE observation SET ip = (SELECT ip FROM host WHERE host.id = observation.host_id);"
     "CREATE UNIQUE INDEX observation_ip ON observation(scan_id, ip);"
-    /* The passive (SYN/ACK-only) OS guess, when there is no full fingerprint. */
+    /* The passive (SYN/ACK-only) OS guess, the fingerprint full detection (-O) observed in
+     * nmap's syntax (its guesses are os_match rows), and the suspicion that a firewall, not
+     * the host, answered. */
     "ALTER TABLE observation ADD COLUMN os_passive TEXT;"
     "ALTER TABLE observation ADD COLUMN os_passive_accuracy INTEGER;"
+    "ALTER TABLE observation ADD COLUMN os_fingerprint TEXT;"
+    "ALTER TABLE observation ADD COLUMN firewall_suspect INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE observation ADD COLUMN firewall_note TEXT;"
     /* NULL: not recorded (v1 scans: derived from targets); 'ranges': scan_target holds
      * the covered set; 'unknown': it cannot be known (a shard), so nothing counts as gone. */
     "ALTER TABLE scan ADD COLUMN coverage TEXT CHECK(coverage IN ('ranges','unknown'));"
@@ -270,15 +275,28 @@ static const char *const stmt_sql[AS_STMT_COUNT] = {
         "  seen_count = max(seen_count + ?5, 0) WHERE id = ?7",
     [AS_STMT_OBS_UPSERT] =
         "INSERT INTO observation(scan_id, host_id, up, reason, reply_ttl, rtt_us, name, mac,"
-        "  managed, agent, deploy, ip) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+        "  managed, agent, deploy, ip, os_passive, os_passive_accuracy, os_fingerprint,"
+        "  firewall_suspect, firewall_note) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        "  ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
         "ON CONFLICT(scan_id, host_id) DO UPDATE SET up = excluded.up, ip = excluded.ip,"
         "  reason = excluded.reason, reply_ttl = excluded.reply_ttl,"
         "  rtt_us = excluded.rtt_us, name = excluded.name, mac = excluded.mac,"
-        "  managed = excluded.managed, agent = excluded.agent, deploy = excluded.deploy",
+        "  managed = excluded.managed, agent = excluded.agent, deploy = excluded.deploy,"
+        "  os_passive = excluded.os_passive, os_passive_accuracy = excluded.os_passive_accuracy,"
+        "  os_fingerprint = excluded.os_fingerprint,"
+        "  firewall_suspect = excluded.firewall_suspect, firewall_note = excluded.firewall_note",
     [AS_STMT_PORTS_CLEAR] = "DELETE FROM port WHERE scan_id = ?1 AND host_id = ?2",
     [AS_STMT_PORT_INSERT] =
         "INSERT INTO port(scan_id, host_id, proto, port, state, reason, reason_ttl, service) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [AS_STMT_OS_CLEAR] = "DELETE FROM os_match WHERE scan_id = ?1 AND host_id = ?2",
+    [AS_STMT_OS_INSERT] =
+        "INSERT INTO os_match(scan_id, host_id, rank, name, accuracy, vendor, family,"
+        "  generation, type, cpe) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    /* A group rule fires once the whole scan is stored: flag what is already there. */
+    [AS_STMT_MARK_FIREWALL] =
+        "UPDATE observation SET firewall_suspect = 1, firewall_note = ?3"
+        " WHERE scan_id = ?1 AND ip = ?2",
 };
 
 int as_schema_prepare(as_store *st, char *err, size_t errlen)

@@ -25,12 +25,21 @@ int64_t as_store_begin_scan(as_store *st, const char *targets, const char *optio
 /* Hosts are written in batches: begin, add hosts, commit. Each add is all-or-nothing (a
  * savepoint), also outside a batch. The host row is upserted by address: first_seen kept,
  * last_seen advanced only when h->up (it means "last seen up"), name and MAC updated when
- * known. Ports in state AS_PORT_UNKNOWN are not stored. Adding a host a second time to the
- * same scan replaces that scan's observation and ports of it. */
+ * known. Ports in state AS_PORT_UNKNOWN are not stored. OS guesses (best first) become
+ * os_match rows ranked 0, 1, ...; each needs a name and an accuracy of 0-100, or the host is
+ * refused. NULL and "" OS strings are stored as unknown; firewall_note is kept only with
+ * firewall_suspect. Adding a host a second time to the same scan replaces that scan's
+ * observation, ports and OS guesses of it. */
 int as_store_begin_batch(as_store *st, char *err, size_t errlen);
 int as_store_add_host(as_store *st, int64_t scan_id, const as_host_record *h, double seen,
                       char *err, size_t errlen);
 int as_store_commit_batch(as_store *st, char *err, size_t errlen);
+
+/* Flags a host this scan already stored (by address, host byte order) as possibly answered
+ * for by a firewall, with a note saying why (NULL: none). For rules that can only judge once
+ * the whole scan is in, such as many hosts answering alike. Inside or outside a batch. */
+int as_store_mark_firewall(as_store *st, int64_t scan_id, uint32_t ip, const char *note,
+                           char *err, size_t errlen);
 
 typedef struct as_scan_stats {
     uint64_t addresses;     /* addresses in the target set */

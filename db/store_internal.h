@@ -20,6 +20,9 @@ enum as_stmt {
     AS_STMT_OBS_UPSERT,
     AS_STMT_PORTS_CLEAR,
     AS_STMT_PORT_INSERT,
+    AS_STMT_OS_CLEAR,
+    AS_STMT_OS_INSERT,
+    AS_STMT_MARK_FIREWALL,
     AS_STMT_COUNT
 };
 
@@ -79,6 +82,12 @@ typedef struct as_host_view {
     as_port_view *ports;
     size_t nos;
     as_os_view *os;         /* sorted by rank */
+    char *os_fingerprint;   /* nmap syntax, NULL when OS detection did not run */
+    char *os_passive;       /* the SYN/ACK-only guess, NULL when none */
+    int has_passive_accuracy;
+    int os_passive_accuracy;
+    int firewall_suspect;
+    char *firewall_note;    /* NULL when none */
 } as_host_view;
 
 typedef struct as_scan_view {
@@ -108,6 +117,11 @@ void as_read_end(as_store *st, int own);
  * XML 1.0 cannot carry at all (all but tab, LF, CR) into '?'; ctrl=2 turns every C0
  * control and DEL into '?' (for terminals). NULL in, NULL out (also when out of memory). */
 char *as_text_clean(const char *s, int ctrl);
+
+/* The family part of a stored passive guess: "Linux" from "Linux (passive: TTL 64, ...)",
+ * the text before its " (passive" details. NULL for NULL or "" (and when out of memory).
+ * Not cleaned: the caller cleans for its output. */
+char *as_passive_family(const char *passive);
 
 /* Calls fn for each item of a list stored as "a,b" or "a, b" (trimmed, empty ones skipped);
  * stops at and returns fn's first non-zero result. */

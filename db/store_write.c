@@ -1,5 +1,5 @@
 /* store_write.c — recording hosts: batches as transactions, and one host's upsert, its
- * observation and its port states, each host all-or-nothing under a savepoint. */
+ * observation, port states and OS guesses, each host all-or-nothing under a savepoint. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +59,13 @@ static int bind_str(sqlite3_stmt *s, int idx, const char *field, size_t size, in
 }
 
 #define BIND_STR(s, idx, arr, empty_null) bind_str(s, idx, arr, sizeof(arr), empty_null)
+
+/* The OS fields are pointers, not arrays: NULL and "" both mean "not learned". */
+static int bind_opt(sqlite3_stmt *s, int idx, const char *text)
+{
+    return text && *text ? sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(s, idx);
+}
 
 static int bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int is_null)
 {
@@ -151,6 +158,12 @@ static int insert_observation(as_store *st, int64_t scan_id, int64_t host_id,
     if (rc == SQLITE_OK) rc = BIND_STR(s, 10, h->agent, 1);
     if (rc == SQLITE_OK) rc = BIND_STR(s, 11, h->deploy, 1);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 12, ip, -1, SQLITE_TRANSIENT);
+    int passive = h->os_passive && *h->os_passive;
+    if (rc == SQLITE_OK) rc = bind_opt(s, 13, h->os_passive);
+    if (rc == SQLITE_OK) rc = bind_int_or_null(s, 14, h->os_passive_accuracy, !passive);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 15, h->os_fingerprint);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 16, h->firewall_suspect != 0);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 17, h->firewall_suspect ? h->firewall_note : NULL);
     if (rc != SQLITE_OK) {
         sqlite3_clear_bindings(s);
         return -1;
@@ -191,6 +204,60 @@ static int insert_port(as_store *st, int64_t scan_id, int64_t host_id, const as_
     return run(s);
 }
 
+static int insert_os(as_store *st, int64_t scan_id, int64_t host_id, int rank,
+                     const as_os_guess *g)
+{
+    sqlite3_stmt *s = st->stmt[AS_STMT_OS_INSERT];
+    int rc = sqlite3_bind_int64(s, 1, scan_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 2, host_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 3, rank);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 4, g->name, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 5, g->accuracy);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 6, g->vendor);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 7, g->family);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 8, g->generation);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 9, g->type);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 10, g->cpe);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(s);
+        return -1;
+    }
+    return run(s);
+}
+
+/* Clears, then inserts: a host added twice to one scan keeps only the last guesses. */
+static int write_os(as_store *st, int64_t scan_id, int64_t host_id, const as_host_record *h)
+{
+    sqlite3_stmt *clear = st->stmt[AS_STMT_OS_CLEAR];
+    if (sqlite3_bind_int64(clear, 1, scan_id) != SQLITE_OK ||
+        sqlite3_bind_int64(clear, 2, host_id) != SQLITE_OK || run(clear) < 0)
+        return -1;
+    for (size_t i = 0; i < h->nos; i++)
+        if (insert_os(st, scan_id, host_id, (int)i, &h->os[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int check_os(as_store *st, const as_host_record *h, const char *ip,
+                    char *err, size_t errlen)
+{
+    if (h->nos > 0 && !h->os) {
+        as_db_errf(st, err, errlen, "host %s: %zu OS guesses but no guess array (this is a bug "
+                   "in agentscan)", ip, h->nos);
+        return -1;
+    }
+    for (size_t i = 0; i < h->nos; i++) {
+        const as_os_guess *g = &h->os[i];
+        if (!g->name || !*g->name || g->accuracy < 0 || g->accuracy > 100) {
+            as_db_errf(st, err, errlen, "host %s: OS guess %zu has %s and accuracy %d, not a "
+                       "name and 0-100 (this is a bug in agentscan)", ip, i,
+                       g->name && *g->name ? "a name" : "no name", g->accuracy);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Bad records are refused before anything is written, with the port that is wrong. */
 static int check_record(as_store *st, const as_host_record *h, const char *ip,
                         char *err, size_t errlen)
@@ -200,6 +267,8 @@ static int check_record(as_store *st, const as_host_record *h, const char *ip,
                    "agentscan)", ip, h->nports);
         return -1;
     }
+    if (check_os(st, h, ip, err, errlen) < 0)
+        return -1;
     for (size_t i = 0; i < h->nports; i++) {
         const as_port_record *p = &h->ports[i];
         if (p->state == AS_PORT_UNKNOWN)
@@ -230,15 +299,20 @@ static int write_host(as_store *st, int64_t scan_id, const as_host_record *h, co
         if (h->ports[i].state != AS_PORT_UNKNOWN && insert_port(st, scan_id, host_id,
                                                                &h->ports[i]) < 0)
             return -1;
-    return 0;
+    return write_os(st, scan_id, host_id, h);
+}
+
+static void ip_text(uint32_t ip, char *buf, size_t len)
+{
+    snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(ip >> 24), (unsigned)(ip >> 16) & 255,
+             (unsigned)(ip >> 8) & 255, (unsigned)ip & 255);
 }
 
 int as_store_add_host(as_store *st, int64_t scan_id, const as_host_record *h, double seen,
                       char *err, size_t errlen)
 {
     char ip[16], mac[18];
-    snprintf(ip, sizeof ip, "%u.%u.%u.%u", (unsigned)(h->ip >> 24), (unsigned)(h->ip >> 16) & 255,
-             (unsigned)(h->ip >> 8) & 255, (unsigned)h->ip & 255);
+    ip_text(h->ip, ip, sizeof ip);
     snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", h->mac[0], h->mac[1], h->mac[2],
              h->mac[3], h->mac[4], h->mac[5]);
     if (check_record(st, h, ip, err, errlen) < 0)
@@ -256,6 +330,28 @@ int as_store_add_host(as_store *st, int64_t scan_id, const as_host_record *h, do
     }
     if (run(st->stmt[AS_STMT_RELEASE]) < 0) {
         as_db_fail(st, err, errlen);
+        return -1;
+    }
+    return 0;
+}
+
+int as_store_mark_firewall(as_store *st, int64_t scan_id, uint32_t ip, const char *note,
+                           char *err, size_t errlen)
+{
+    char addr[16];
+    ip_text(ip, addr, sizeof addr);
+    sqlite3_stmt *s = st->stmt[AS_STMT_MARK_FIREWALL];
+    int rc = sqlite3_bind_int64(s, 1, scan_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(s, 2, addr, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK) rc = bind_opt(s, 3, note);
+    if (rc != SQLITE_OK || run(s) < 0) {
+        as_db_fail(st, err, errlen);
+        sqlite3_clear_bindings(s);
+        return -1;
+    }
+    if (sqlite3_changes(st->db) == 0) {
+        as_db_errf(st, err, errlen, "scan %lld holds no host %s to mark (store the host first; "
+                   "this is a bug in agentscan)", (long long)scan_id, addr);
         return -1;
     }
     return 0;

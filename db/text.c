@@ -1,5 +1,6 @@
 /* text.c — strings from the network made safe for one output (UTF-8 repair, control bytes),
- * and the comma lists the store keeps agents and deploy channels in. */
+ * the short form of a passive OS guess, and the comma lists the store keeps agents and deploy
+ * channels in. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,14 @@ char *as_text_clean(const char *s, int ctrl)
     }
     d[w] = '\0';
     return d;
+}
+
+char *as_passive_family(const char *passive)
+{
+    if (!passive || !*passive)
+        return NULL;
+    const char *cut = strstr(passive, " (passive");
+    return strndup(passive, cut ? (size_t)(cut - passive) : strlen(passive));
 }
 
 int as_list_each(const char *list, int (*fn)(void *ctx, const char *item), void *ctx)

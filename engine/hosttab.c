@@ -30,6 +30,7 @@ void as_hosttab_free(as_hosttab *t)
         free(t->hosts[i].os);
         free(t->hosts[i].os_fp);
         free(t->hosts[i].os_passive);
+        free(t->hosts[i].os_guesses);
     }
     free(t->hosts);
     free(t->index);

@@ -31,6 +31,7 @@ typedef struct as_host {
     uint32_t flags;
     uint8_t mac[6];
     uint8_t reply_ttl;
+    uint8_t live_seen;      /* liveness probes answered: 1 echo, 2 ACK (scan_live.c) */
     const char *up_reason;
     int64_t rtt_us;
     uint64_t timing_sent_us;    /* when the timing probe left */
@@ -41,6 +42,9 @@ typedef struct as_host {
     struct as_osjob *os;    /* OS detection state, while it runs */
     char *os_fp;            /* the observed fingerprint, nmap syntax */
     char *os_passive;       /* the guess from the SYN/ACK alone */
+    struct as_osmatch *os_guesses;  /* matcher output, best first */
+    uint8_t nguesses;
+    uint8_t passive_conf;
 } as_host;
 
 typedef struct as_hosttab {

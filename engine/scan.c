@@ -193,6 +193,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
     if (!o->offline && (rc = as_capture_open(&s->cap, s->nif.name, &s->ctx, &s->ring, err, errlen)) != 0)
         return rc;
     if (o->os_detect) {
+        s->osdb_nmap_ts = as_scan_os_db_is_nmaps(o->osdb);
         if (as_framering_init(&s->os_frames, 4096) != 0) {
             snprintf(err, errlen, "out of memory");
             return -AS_ERR_FAIL;
@@ -362,6 +363,8 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
             as_scan_finish_hosts(s);
             if (as_scan_flush(s) != 0)
                 rc = -AS_ERR_DB;
+            else if (!s->stopping)
+                as_scan_store_liveness(s);
         }
         if (rc == -AS_ERR_DB)
             snprintf(err, errlen, "%s", s->store_err);

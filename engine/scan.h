@@ -36,6 +36,7 @@ typedef struct as_scan_opts {
     int progress;                   /* draw the progress line on stderr */
     int offline;                    /* build and pace, do not send */
     int os_detect;                  /* -O */
+    const struct as_osdb *osdb;     /* fingerprints to match (-O), NULL: none */
     const as_port_table *agents;
     const as_port_table *deploy;
     as_store *store;

@@ -75,9 +75,12 @@ typedef struct as_scanner {
     long *os_active;                /* hosts whose OS job runs */
     size_t os_nactive, os_cap;
     uint64_t os_started, os_finished;
+    int osdb_nmap_ts;               /* the database has no RND class: print TS as nmap */
 
     as_fifo doneq;                  /* hosts ready to store */
     as_port_record *port_records;   /* scratch for one host record */
+    as_os_guess os_records[8];      /* scratch for its OS guesses */
+    char fw_note[256];
     uint64_t last_flush_us;
     int stopping;
     uint64_t stop_us;
@@ -110,12 +113,17 @@ void as_scan_finish_hosts(as_scanner *s);
 
 /* scan_os.c */
 int as_scan_os_start(as_scanner *s, long hn);
+int as_scan_os_db_is_nmaps(const struct as_osdb *db);
 unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget);
 void as_scan_os_replies(as_scanner *s);
 void as_scan_os_abandon(as_scanner *s);
 
 /* scan_store.c */
 int as_scan_flush(as_scanner *s);
+
+/* scan_live.c: which liveness probes answered, stored once a scan completes */
+void as_scan_note_live(as_host *h, int probe);
+void as_scan_store_liveness(as_scanner *s);
 
 /* progress.c */
 void as_progress_update(as_scanner *s, uint64_t now, int final);

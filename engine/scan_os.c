@@ -9,6 +9,7 @@
 
 #include "db/record.h"
 #include "fingerprints/os_tests.h"
+#include "fingerprints/osfp.h"
 #include "probes/osprobe.h"
 
 #define SEQ_SPACING_US 100000
@@ -40,6 +41,20 @@ static uint16_t random_high_port(const as_scanner *s, uint32_t ip, uint16_t salt
         if (s->port_index[p] == 0)
             return p;
     }
+}
+
+/* 1 if no entry of the database knows the RND timestamp class. */
+int as_scan_os_db_is_nmaps(const struct as_osdb *db)
+{
+    if (db == NULL)
+        return 0;
+    int seq = as_ostest_lookup("SEQ", 3), ts = as_osattr_lookup(seq, "TS", 2);
+    for (size_t i = 0; i < as_osdb_count(db); i++) {
+        const char *e = as_osdb_expr(db, as_osdb_entry(db, i), seq, ts);
+        if (e != NULL && strstr(e, AS_OS_TS_RANDOM) != NULL)
+            return 0;
+    }
+    return 1;
 }
 
 int as_scan_os_start(as_scanner *s, long hn)
@@ -88,13 +103,45 @@ static uint64_t due_at(const as_osjob *j, int i, uint64_t timeout)
     return UINT64_MAX;
 }
 
+#define MAX_GUESSES 8
+
+/* Scores the fingerprint against the database; keeps nmap's guesses (>= 85%). */
+static void match(as_scanner *s, as_host *h, const char *fp)
+{
+    if (s->o->osdb == NULL)
+        return;
+    as_osfp *subject = malloc(sizeof *subject);
+    as_osmatch found[MAX_GUESSES];
+    char err[256];
+    if (subject == NULL)
+        return;
+    if (as_osfp_parse_subject(subject, fp, strlen(fp), "observed", err, sizeof err) != 0) {
+        as_scan_log(s, 1, "os", "cannot read our own fingerprint: %s", err);
+        free(subject);
+        return;
+    }
+    int n = as_osdb_match(s->o->osdb, subject, found, MAX_GUESSES, AS_OSSCAN_GUESS_THRESHOLD);
+    free(subject);
+    if (n <= 0 || (h->os_guesses = malloc((size_t)n * sizeof *found)) == NULL)
+        return;
+    memcpy(h->os_guesses, found, (size_t)n * sizeof *found);
+    h->nguesses = (uint8_t)n;
+    as_scan_log(s, 1, "os", "%u.%u.%u.%u: %s (%.0f%%), %d guesses", h->ip >> 24, (h->ip >> 16) & 255,
+                (h->ip >> 8) & 255, h->ip & 255, found[0].entry->name, found[0].accuracy * 100, n);
+}
+
 static void finish_job(as_scanner *s, size_t k)
 {
     long hn = s->os_active[k];
     as_host *h = &s->hosts.hosts[hn];
     char fp[2048];
-    if (as_os_fingerprint(&h->os->obs, fp, sizeof fp) > 0)
+    /* A database without the RND timestamp class (nmap's) is matched, and the print
+     * stored, with nmap's arithmetic for it, so the two tools' answers compare. */
+    h->os->obs.nmap_ts = s->osdb_nmap_ts;
+    if (as_os_fingerprint(&h->os->obs, fp, sizeof fp) > 0) {
         h->os_fp = strdup(fp);
+        match(s, h, fp);
+    }
     as_scan_log(s, 2, "os", "%u.%u.%u.%u fingerprint:\n%s", h->ip >> 24, (h->ip >> 16) & 255,
                 (h->ip >> 8) & 255, h->ip & 255, fp);
     free(h->os);

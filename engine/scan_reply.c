@@ -80,6 +80,7 @@ static void handle_host_up(as_scanner *s, const as_result *r)
         return;
     as_host *h = &s->hosts.hosts[hn];
     take_mac(s, h, r);
+    as_scan_note_live(h, r->probe);
     if (h->flags & AS_HOST_UP)
         return;
     mark_up(s, hn, r);
@@ -130,8 +131,11 @@ static void handle_port(as_scanner *s, const as_result *r)
         as_passive_obs po = {.ttl = r->ttl, .df = r->df, .win = r->win};
         memcpy(po.opts, r->opts, sizeof r->opts);
         char guess[160];
-        if (as_passive_guess(&po, guess, sizeof guess) > 0)
+        int conf = as_passive_guess(&po, guess, sizeof guess);
+        if (conf > 0) {
             h->os_passive = strdup(guess);
+            h->passive_conf = (uint8_t)conf;
+        }
     }
     if (r->state == AS_PORT_OPEN || r->state == AS_PORT_CLOSED) {
         h->flags |= AS_HOST_ANSWERED_PORT;

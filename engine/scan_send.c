@@ -78,7 +78,10 @@ static int send_sweep_entry(as_scanner *s, uint64_t now)
         emit(s, AS_PROBE_ARP, NULL, ip, 0);
         return 1;
     }
-    if (h != NULL && !s->o->no_ping && (h->flags & AS_HOST_UP))
+    /* A live host still gets its other liveness probe in the first pass (one more probe
+     * per live host): which kinds it answers tells the deploy report what a firewall
+     * blocks (scan_live.c). Later passes ask only the silent ones. */
+    if (h != NULL && !s->o->no_ping && (h->flags & AS_HOST_UP) && s->pass > 0)
         return 0;
     emit(s, slot->probe, s->nif.gw_mac, ip, slot->port);
     return 1;

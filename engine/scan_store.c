@@ -7,6 +7,8 @@
 
 #include "db/record.h"
 #include "engine/clock.h"
+#include "fingerprints/firewall.h"
+#include "fingerprints/osfp.h"
 
 static void append_list(char *buf, size_t len, const char *sep, const char *item)
 {
@@ -38,7 +40,42 @@ static void describe_port(const as_scanner *s, as_host_record *rec, as_port_reco
     }
 }
 
-static void build_record(const as_scanner *s, const as_host *h, as_host_record *rec, as_port_record *ports)
+static void os_fields(as_scanner *s, const as_host *h, as_host_record *rec)
+{
+    rec->os_fingerprint = h->os_fp;
+    rec->os_passive = h->os_passive;
+    rec->os_passive_accuracy = h->passive_conf;
+    rec->os = s->os_records;
+    for (size_t i = 0; i < h->nguesses && i < sizeof s->os_records / sizeof s->os_records[0]; i++) {
+        const as_osentry *e = h->os_guesses[i].entry;
+        as_os_guess *g = &s->os_records[rec->nos++];
+        memset(g, 0, sizeof *g);
+        g->name = e->name;
+        g->accuracy = (int)(h->os_guesses[i].accuracy * 100.0 + 0.5);
+        if (e->nclasses > 0) {
+            g->vendor = e->classes[0].vendor;
+            g->family = e->classes[0].family;
+            g->generation = e->classes[0].generation;
+            g->type = e->classes[0].type;
+        }
+        if (e->ncpes > 0)
+            g->cpe = e->cpes[0].cpe;
+    }
+    /* Firewall rule 1: SYN/ACKs and RSTs from different distances. */
+    as_fw_host fw = {"", "", 0, 0, 0};
+    for (size_t i = 0; i < s->o->nports; i++) {
+        if (h->ports[i].state == AS_PORT_OPEN && fw.synack_ttl == 0)
+            fw.synack_ttl = h->ports[i].reason_ttl;
+        if (h->ports[i].state == AS_PORT_CLOSED && fw.rst_ttl == 0)
+            fw.rst_ttl = h->ports[i].reason_ttl;
+    }
+    if (as_fw_host_rule(&fw, s->fw_note, sizeof s->fw_note)) {
+        rec->firewall_suspect = 1;
+        rec->firewall_note = s->fw_note;
+    }
+}
+
+static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, as_port_record *ports)
 {
     memset(rec, 0, sizeof *rec);
     rec->ip = h->ip;
@@ -63,6 +100,7 @@ static void build_record(const as_scanner *s, const as_host *h, as_host_record *
         describe_port(s, rec, pr);
         rec->nports++;
     }
+    os_fields(s, h, rec);
 }
 
 int as_scan_flush(as_scanner *s)

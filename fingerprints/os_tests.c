@@ -257,12 +257,13 @@ static void seq_ts(buf *b, int *first, const as_os_observation *o)
         double secs = (double)(t[i] - t[i - 1]) / 1e6;
         if (d < 0)
             backwards = 1;
-        sum += secs > 0 ? (double)d / secs : 0;
+        double dv = o->nmap_ts ? (double)(uint32_t)(ts[i] - ts[i - 1]) : (double)d;
+        sum += secs > 0 ? dv / secs : 0;
     }
     double avg = sum / (double)(n - 1);
     /* A per-connection random offset makes consecutive TSvals jump both ways by far more
      * than any clock ticks in 100 ms: that is a class of its own, not a clock rate. */
-    if (backwards || avg > 1e6) {
+    if (!o->nmap_ts && (backwards || avg > 1e6)) {
         attr(b, first, "TS", "%s", AS_OS_TS_RANDOM);
         return;
     }

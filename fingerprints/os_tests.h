@@ -16,6 +16,9 @@ typedef struct as_os_observation {
     uint32_t probe_ack[AS_OS_NPROBES];
     uint8_t sent_ttl;
     uint16_t u1_udp_csum;
+    /* 1: print per-connection random timestamps as nmap does (a rate from unsigned TSval
+     * differences), for matching against a database that has no RND class (nmap's). */
+    int nmap_ts;
 } as_os_observation;
 
 /* The code agentscan prints for SEQ.TS when the timestamp clock is not one clock but

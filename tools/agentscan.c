@@ -32,6 +32,7 @@ void cli_usage(void)
            "  --seed N  --shard K/N (with --seed)  --offline (no packets leave)  -v\n"
            "  --agents FILE  --deploy-table FILE   port tables (default: installed ones)\n"
            "  -oX FILE        also write nmap XML of the scan (- for stdout)\n"
+           "  -O [--osdb FILE] OS detection (default database: agentscan's own)\n"
            "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db)  --help  --version\n"
            "\n"
            "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 bad target, 4 no permission\n"
@@ -117,5 +118,17 @@ int main(int argc, char **argv)
         return cli_diff(argc - 1, argv + 1);
     if (strcmp(cmd, "prune") == 0)
         return cli_prune(argc - 1, argv + 1);
+    if (strcmp(cmd, "config") == 0)
+        return cli_config(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cli_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "install-timer") == 0)
+        return cli_install_timer(argc - 1, argv + 1);
+    if (strcmp(cmd, "deploy-report") == 0)
+        return cli_deploy(argc - 1, argv + 1);
+    if (strcmp(cmd, "ports") == 0)
+        return cli_ports(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cli_merge(argc - 1, argv + 1);
     return cli_fail(AS_ERR_USAGE, "unknown command '%s' (try 'agentscan --help')", cmd);
 }

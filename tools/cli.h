@@ -12,6 +12,12 @@ int cli_hosts(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_prune(int argc, char **argv);
+int cli_config(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_install_timer(int argc, char **argv);
+int cli_deploy(int argc, char **argv);
+int cli_ports(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 void cli_usage(void);
 
 /* A scan number (> 0) for subcommand cmd; prints the error and returns AS_ERR_USAGE. */
@@ -35,5 +41,9 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * this option, -1 if the value is missing. */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* Loads the sweep configuration (NULL: the default path); prints every error found and
+ * returns AS_ERR_USAGE, or 0. */
+struct as_config;
+int cli_load_config(const char *path, struct as_config *cfg);
 
 #endif

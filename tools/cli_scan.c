@@ -12,6 +12,7 @@
 #include "engine/errors.h"
 #include "engine/portspec.h"
 #include "engine/scan.h"
+#include "fingerprints/osfp.h"
 #include "tools/cli.h"
 
 static volatile sig_atomic_t interrupted;
@@ -27,7 +28,7 @@ static void on_signal(int sig)
 
 typedef struct scan_args {
     as_scan_opts o;
-    const char *db, *agents_path, *deploy_path, *xml_path;
+    const char *db, *agents_path, *deploy_path, *xml_path, *osdb_path;
     uint16_t *ports;
     int ping_given;
     char options[2048];
@@ -122,6 +123,8 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
         a->o.dns_servers = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-oX", &v)) > 0)
         a->xml_path = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--osdb", &v)) > 0)
+        a->osdb_path = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--agents", &v)) > 0)
         a->agents_path = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--deploy-table", &v)) > 0)
@@ -288,10 +291,16 @@ int cli_scan(int argc, char **argv)
     a.o.targets = as_targets_new();
     int rc = parse_args(&a, argc, argv);
     as_port_table *agents = NULL, *deploy = NULL;
+    as_osdb *osdb = NULL;
+    char err[512];
     if (rc == 0)
         rc = load_tables(&a, &agents, &deploy);
+    /* nmap's database only when the user names it (--osdb): its licence is theirs to take. */
+    const char *osdb_path = a.osdb_path ? a.osdb_path : as_default_osdb_path();
+    if (rc == 0 && a.o.os_detect && as_osdb_load(&osdb, osdb_path, err, sizeof err) != 0)
+        rc = cli_fail(AS_ERR_DATA, "OS database: %s", err);
+    a.o.osdb = osdb;
     as_store *st = NULL;
-    char err[512];
     const char *db = cli_db_path(a.db);
     if (rc == 0 && as_store_open(&st, db, 1, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
@@ -324,6 +333,7 @@ int cli_scan(int argc, char **argv)
     as_store_close(st);
     as_port_table_free(agents);
     as_port_table_free(deploy);
+    as_osdb_free(osdb);
     as_targets_free(a.o.targets);
     free(a.ports);
     return rc;

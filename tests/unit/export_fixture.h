@@ -6,7 +6,6 @@
 #include <check.h>
 #include <ftw.h>
 #include <netinet/in.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,19 @@ static as_oui *oui;
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((c) << 8) | (d))
 #define STARTED 1700000000.0    /* 2023-11-14T22:13:20Z */
 #define HOSTILE "=cmd|' /C calc'!A0,\"x\"\n<b>&amp;\x01\x1f\r;"
+/* nmap syntax: one test a line, with the characters XML and CSV must carry */
+#define FPRINT "OS:SCAN(V=7.93%E=4%D=11/14%OT=22%CT=443%CU=1%PV=Y%DS=0%DC=L%G=Y)\n" \
+               "OS:SEQ(SP=105%GCD=1%ISR=10A%TI=Z%CI=Z%II=I%TS=A)\nOS:T1(R=Y%DF=Y%T=40%F=AS)"
+#define WIN_PASSIVE "Windows (passive: TTL 128, 1 hops, window 8192, options MNWNNS, DF)"
+
+static const as_os_guess linux_os[] = {
+    { "Linux 5.0 - 5.14", 95, "Linux", "Linux", "5.X", "general purpose",
+      "cpe:/o:linux:linux_kernel:5" },
+    { "Linux 4.15", 90, "Linux", "Linux", "4.X", "general purpose", NULL },
+};
+static const as_os_guess hostile_os[] = {
+    { HOSTILE, 88, "Ev\"il <&>\x02", NULL, NULL, "WAP", "cpe:/h:<&>\x03" },
+};
 
 static const char deploy_tab[] =
     "22/tcp ssh unix\n23/tcp telnet unix\n139/tcp smb windows\n445/tcp smb windows\n"
@@ -42,23 +54,14 @@ static as_port_record port(uint16_t n, uint8_t proto, uint8_t state, const char 
     return p;
 }
 
-static void sql(const char *q)
-{
-    sqlite3 *db;
-    ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    ck_assert_msg(sqlite3_exec(db, q, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", q,
-                  sqlite3_errmsg(db));
-    sqlite3_close(db);
-}
-
 static void add(int64_t scan, as_host_record *h)
 {
     ck_assert_msg(as_store_add_host(st, scan, h, STARTED + 1, err, sizeof err) == 0, "%s", err);
 }
 
-/* Scan 1: a managed host with a MAC, OS guesses and every port state; a host with a
- * hostile PTR name; a host recorded down. Added out of address order. */
+/* Scan 1: a managed host with a MAC, two OS guesses, a fingerprint and every port state; a
+ * host with a hostile PTR name, OS guess and firewall note; a host recorded down; a host
+ * with only a passive OS guess. Added out of address order. */
 static void fill(void)
 {
     int64_t id = as_store_begin_scan(st, "198.18.1.0/24", "-p 22,80 198.18.1.0/24", STARTED,
@@ -79,25 +82,31 @@ static void fill(void)
     strcpy(m.name, "managed.lab");
     strcpy(m.agent, "Opsware/HP Server Automation agent");
     strcpy(m.deploy, "ssh");
+    m.os = linux_os;
+    m.nos = 2;
+    m.os_fingerprint = FPRINT;
+    m.os_passive = "Linux (passive: TTL 64, 0 hops, window 64240, options M5B4ST11NW7, DF)";
+    m.os_passive_accuracy = 70;
     add(id, &m);
     as_port_record pe[] = { port(23, IPPROTO_TCP, AS_PORT_FILTERED, "admin-prohibited", 63, "telnet") };
     as_host_record evil = { .ip = IP(198, 18, 1, 9), .up = 1, .rtt_us = -1, .ports = pe,
-                            .nports = 1 };
+                            .nports = 1, .os = hostile_os, .nos = 1, .firewall_suspect = 1,
+                            .firewall_note = HOSTILE };
     strcpy(evil.up_reason, "reset");
     strcpy(evil.name, HOSTILE);
     add(id, &evil);
     as_host_record down = { .ip = IP(198, 18, 1, 100), .up = 0, .rtt_us = -1 };
     strcpy(down.up_reason, "no-response");
     add(id, &down);
-    as_scan_stats stats = { 256, 2, 1000, 20 };
+    as_port_record pw[] = { port(3389, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 128, "rdp") };
+    as_host_record win = { .ip = IP(198, 18, 1, 11), .up = 1, .rtt_us = 900, .ports = pw,
+                           .nports = 1, .os_passive = WIN_PASSIVE, .os_passive_accuracy = 70 };
+    strcpy(win.up_reason, "syn-ack");
+    strcpy(win.deploy, "rdp");
+    add(id, &win);
+    as_scan_stats stats = { 256, 3, 1000, 20 };
     ck_assert_int_eq(as_store_end_scan(st, id, AS_SCAN_COMPLETE, STARTED + 60, &stats, err,
                                        sizeof err), 0);
-    sql("INSERT INTO os_match(scan_id, host_id, rank, name, accuracy, vendor, family, generation,"
-        " type, cpe) SELECT 1, host_id, 0, 'Linux 5.0 - 5.14', 95, 'Linux', 'Linux', '5.X',"
-        " 'general purpose', 'cpe:/o:linux:linux_kernel:5' FROM observation WHERE ip = '198.18.1.10';"
-        "INSERT INTO os_match(scan_id, host_id, rank, name, accuracy, vendor, family, generation,"
-        " type, cpe) SELECT 1, host_id, 1, 'Linux 4.15', 90, 'Linux', 'Linux', '4.X',"
-        " 'general purpose', NULL FROM observation WHERE ip = '198.18.1.10';");
 }
 
 static void setup(void)

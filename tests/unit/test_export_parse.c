@@ -62,13 +62,31 @@ START_TEST(csv_round_trip)
 {
     char *out = export_fmt(AS_EXPORT_CSV), *cells[MAXR][MAXC];
     int ncols[MAXR], rows = csv_read(out, cells, ncols);
-    ck_assert_int_eq(rows, 4);
+    ck_assert_int_eq(rows, 5);
     for (int r = 0; r < rows; r++)
-        ck_assert_int_eq(ncols[r], 21);
+        ck_assert_int_eq(ncols[r], 23);
+    ck_assert_str_eq(cells[0][6], "os_name");
+    ck_assert_str_eq(cells[0][22], "firewall_note");
     ck_assert_str_eq(cells[1][0], "198.18.1.9");
     ck_assert_str_eq(cells[1][4], "'" HOSTILE);     /* neutralised, otherwise intact */
+    ck_assert_str_eq(cells[1][6], "'" HOSTILE);     /* the OS name too */
+    ck_assert_str_eq(cells[1][7], "88");
+    ck_assert_str_eq(cells[1][8], "Ev\"il <&>\x02");
+    ck_assert_str_eq(cells[1][10], "WAP");
+    ck_assert_str_eq(cells[1][21], "true");
+    ck_assert_str_eq(cells[1][22], "'" HOSTILE);
+    ck_assert_str_eq(cells[2][6], "Linux 5.0 - 5.14");
+    ck_assert_str_eq(cells[2][11], "cpe:/o:linux:linux_kernel:5");
     ck_assert_str_eq(cells[2][12], "22,80,1002,53/udp");
     ck_assert_str_eq(cells[2][13], "445");
+    ck_assert_str_eq(cells[2][21], "false");
+    ck_assert_str_eq(cells[2][22], "");
+    /* no full detection: the passive guess, marked, with its accuracy */
+    ck_assert_str_eq(cells[3][6], "Windows (passive)");
+    ck_assert_str_eq(cells[3][7], "70");
+    ck_assert_str_eq(cells[3][9], "");
+    ck_assert_str_eq(cells[4][6], "");
+    ck_assert_str_eq(cells[4][7], "");
     csv_free(cells, ncols, rows);
     free(out);
 }
@@ -120,14 +138,27 @@ START_TEST(json_round_trip)
     json_error_t je;
     json_t *arr = json_loads(out, 0, &je);
     ck_assert_msg(arr && json_is_array(arr), "%s", je.text);
-    ck_assert_int_eq(json_array_size(arr), 3);
+    ck_assert_int_eq(json_array_size(arr), 4);
     json_t *h = host_named(arr, "198.18.1.9");
     ck_assert_str_eq(json_string_value(json_object_get(h, "dns_name")), HOSTILE);
+    ck_assert_str_eq(json_string_value(json_object_get(h, "os_name")), HOSTILE);
+    ck_assert_str_eq(json_string_value(json_object_get(h, "os_vendor")), "Ev\"il <&>\x02");
+    ck_assert(json_is_true(json_object_get(h, "firewall_suspect")));
+    ck_assert_str_eq(json_string_value(json_object_get(h, "firewall_note")), HOSTILE);
     h = host_named(arr, "198.18.1.10");
     ck_assert(json_is_true(json_object_get(h, "managed")));
+    ck_assert_str_eq(json_string_value(json_object_get(h, "os_name")), "Linux 5.0 - 5.14");
     ck_assert_int_eq(json_integer_value(json_object_get(h, "os_accuracy")), 95);
     ck_assert_int_eq(json_array_size(json_object_get(h, "open_ports")), 4);
-    ck_assert(json_is_null(json_object_get(host_named(arr, "198.18.1.100"), "os_name")));
+    ck_assert(json_is_false(json_object_get(h, "firewall_suspect")));
+    ck_assert(json_is_null(json_object_get(h, "firewall_note")));
+    h = host_named(arr, "198.18.1.11");
+    ck_assert_str_eq(json_string_value(json_object_get(h, "os_name")), "Windows (passive)");
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "os_accuracy")), 70);
+    ck_assert(json_is_null(json_object_get(h, "os_family")));
+    h = host_named(arr, "198.18.1.100");
+    ck_assert(json_is_null(json_object_get(h, "os_name")));
+    ck_assert(json_is_null(json_object_get(h, "os_accuracy")));
     json_decref(arr);
     free(out);
 }
@@ -142,13 +173,24 @@ START_TEST(ndjson_and_cmdb_parse)
         ck_assert_msg(json_is_object(o), "line %d: %s", lines, l);
         json_decref(o);
     }
-    ck_assert_int_eq(lines, 3);
+    ck_assert_int_eq(lines, 4);
     free(out);
     out = export_fmt(AS_EXPORT_CMDB);
     json_t *root = json_loads(out, 0, NULL);
     json_t *item = json_array_get(json_object_get(root, "items"), 0);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(item, "identification"),
                                                        "name")), HOSTILE);
+    json_t *cls = json_object_get(item, "classification");
+    json_t *attrs = json_object_get(item, "attributes");
+    ck_assert_str_eq(json_string_value(json_object_get(cls, "os_name")), HOSTILE);
+    ck_assert_str_eq(json_string_value(json_object_get(cls, "device_type")), "network");
+    ck_assert(json_is_true(json_object_get(attrs, "firewall_suspect")));
+    ck_assert_str_eq(json_string_value(json_object_get(attrs, "firewall_note")), HOSTILE);
+    /* the passive guess names the OS; the family comes from the login channel (RDP) */
+    cls = json_object_get(json_array_get(json_object_get(root, "items"), 2), "classification");
+    ck_assert_str_eq(json_string_value(json_object_get(cls, "os_name")), "Windows (passive)");
+    ck_assert_int_eq(json_integer_value(json_object_get(cls, "os_accuracy")), 70);
+    ck_assert_str_eq(json_string_value(json_object_get(cls, "os_family")), "windows");
     json_decref(root);
     free(out);
 }
@@ -189,6 +231,80 @@ START_TEST(xml_round_trip)
     ck_assert_str_eq((const char *)name, "=cmd|' /C calc'!A0,\"x\"\n<b>&amp;??\r;");
     xmlFree(name);
     ck_assert_ptr_nonnull(child(xmlDocGetRootElement(doc), "runstats"));
+    xmlFreeDoc(doc);
+    free(out);
+}
+END_TEST
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+    ck_assert_ptr_nonnull(n);
+    xmlChar *v = xmlGetProp(n, BAD_CAST name);
+    ck_assert_msg(v != NULL, "no attribute %s on <%s>", name, (const char *)n->name);
+    char *d = strdup((const char *)v);
+    xmlFree(v);
+    return d;
+}
+
+static void ck_prop(xmlNodePtr n, const char *name, const char *want)
+{
+    char *got = prop(n, name);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+/* The next element after n with the same name. */
+static xmlNodePtr next_same(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n ? n->next : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, n->name))
+            return c;
+    return NULL;
+}
+
+static xmlNodePtr nth_host(xmlDocPtr doc, int n)
+{
+    xmlNodePtr h = child(xmlDocGetRootElement(doc), "host");
+    while (h && n-- > 0)
+        h = next_same(h);
+    return h;
+}
+
+/* OS guesses as osmatch/osclass, the fingerprint as osfingerprint, the firewall note as a
+ * host script; hostile text escaped (controls XML cannot carry become '?'), and valid. */
+START_TEST(xml_os_and_firewall)
+{
+    char *out = export_fmt(AS_EXPORT_XML);
+    xmlDocPtr doc = xml_parse(out);
+    const char *evil_xml = "=cmd|' /C calc'!A0,\"x\"\n<b>&amp;??\r;";
+    xmlNodePtr evil = nth_host(doc, 0), m = nth_host(doc, 1), win = nth_host(doc, 2);
+    xmlNodePtr match = child(child(evil, "os"), "osmatch");
+    ck_prop(match, "name", evil_xml);
+    ck_prop(match, "accuracy", "88");
+    ck_prop(child(match, "osclass"), "vendor", "Ev\"il <&>?");
+    ck_prop(child(match, "osclass"), "type", "WAP");
+    xmlChar *cpe = xmlNodeGetContent(child(child(match, "osclass"), "cpe"));
+    ck_assert_str_eq((const char *)cpe, "cpe:/h:<&>?");
+    xmlFree(cpe);
+    ck_assert_ptr_null(child(child(evil, "os"), "osfingerprint"));
+    xmlNodePtr script = child(child(evil, "hostscript"), "script");
+    ck_prop(script, "id", "firewall-suspect");
+    char *want = malloc(strlen(evil_xml) + 64);
+    sprintf(want, "replies may come from a firewall, not the host: %s", evil_xml);
+    ck_prop(script, "output", want);
+    free(want);
+
+    xmlNodePtr os = child(m, "os");
+    match = child(os, "osmatch");
+    ck_prop(match, "name", "Linux 5.0 - 5.14");
+    ck_prop(next_same(match), "name", "Linux 4.15");
+    ck_prop(next_same(match), "accuracy", "90");
+    ck_assert_ptr_null(next_same(next_same(match)));
+    ck_prop(child(os, "osfingerprint"), "fingerprint", FPRINT);
+    ck_assert_ptr_null(child(m, "hostscript"));
+    /* nmap XML has no place for a passive guess */
+    ck_prop(child(win, "address"), "addr", "198.18.1.11");
+    ck_assert_ptr_null(child(win, "os"));
     xmlFreeDoc(doc);
     free(out);
 }
@@ -236,6 +352,7 @@ static Suite *suite(void)
     tcase_add_test(t, json_round_trip);
     tcase_add_test(t, ndjson_and_cmdb_parse);
     tcase_add_test(t, xml_round_trip);
+    tcase_add_test(t, xml_os_and_firewall);
     tcase_add_test(t, xml_interrupted_and_bad_utf8);
     suite_add_tcase(s, t);
     return s;

@@ -53,6 +53,11 @@ START_TEST(migrates_v1_data)
     ck_assert_int_eq(sql_int("SELECT count(*) FROM port"), 2);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM scan WHERE coverage IS NULL"), 2);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    /* old observations learned no OS and raised no firewall suspicion */
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM observation WHERE firewall_suspect = 0 AND "
+                             "firewall_note IS NULL AND os_fingerprint IS NULL AND "
+                             "os_passive IS NULL"), 3);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM os_match"), 0);
     /* the old scans diff: coverage comes from their targets text */
     size_t changes = 99;
     FILE *null = fopen("/dev/null", "w");

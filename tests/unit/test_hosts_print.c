@@ -32,6 +32,18 @@ static as_port_record port(uint16_t n, uint8_t proto, uint8_t state, const char 
     return p;
 }
 
+#define LONG_OS "Linux 5.0 - 5.14 (Debian 11 \"bullseye\" or Ubuntu 20.04 LTS)"
+#define EVIL_OS "<b>\"x\"&amp;\x1b[2J\n"
+#define EVIL_NOTE "TTL \"64\" <&> \x1b[31m\nforged\xc3\xa9"
+#define FPRINT "SCAN(V=7.93%E=4%D=1/1%OT=22%CT=1)\nSEQ(SP=105%GCD=1%ISR=10A%TI=Z)"
+#define WIN_PASSIVE "Windows (passive: TTL 128, 1 hops, window 8192, options MNWNNS, DF)"
+
+static const as_os_guess m_os[] = {
+    { LONG_OS, 95, "Linux", "Linux", "5.X", "general purpose", "cpe:/o:linux:linux_kernel:5" },
+    { "Linux 4.15", 90, "Linux", "", NULL, "general purpose", NULL },
+};
+static const as_os_guess evil_os[] = { { EVIL_OS, 50, NULL, NULL, NULL, NULL, NULL } };
+
 static void add(as_host_record *h)
 {
     ck_assert_msg(as_store_add_host(st, scan_id, h, STARTED + 1, err, sizeof err) == 0, "%s",
@@ -60,9 +72,15 @@ static void fill(void)
     strcpy(m.name, "managed.lab");
     strcpy(m.agent, "Opsware/HP Server Automation agent");
     strcpy(m.deploy, "ssh,smb");
+    m.os = m_os;
+    m.nos = 2;
+    m.os_fingerprint = FPRINT;
+    m.os_passive = "Linux (passive: TTL 64, 0 hops, window 64240, options M5B4ST11NW7, DF)";
+    m.os_passive_accuracy = 70;
     add(&m);
 
-    as_host_record evil = { .ip = IP(198, 18, 1, 9), .up = 1, .rtt_us = -1 };
+    as_host_record evil = { .ip = IP(198, 18, 1, 9), .up = 1, .rtt_us = -1, .os = evil_os,
+                            .nos = 1, .firewall_suspect = 1, .firewall_note = EVIL_NOTE };
     strcpy(evil.up_reason, "reset");
     strcpy(evil.name, "evil\x1b[31m\nname\xc3");
     add(&evil);
@@ -71,7 +89,8 @@ static void fill(void)
     strcpy(down.up_reason, "no-response");
     add(&down);
 
-    as_host_record far = { .ip = IP(198, 18, 2, 1), .up = 1, .rtt_us = 250 };
+    as_host_record far = { .ip = IP(198, 18, 2, 1), .up = 1, .rtt_us = 250,
+                           .os_passive = WIN_PASSIVE, .os_passive_accuracy = 70 };
     strcpy(far.up_reason, "syn-ack");
     add(&far);
 
@@ -186,6 +205,60 @@ START_TEST(json_fields)
 }
 END_TEST
 
+static json_t *get(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    ck_assert_msg(v != NULL, "no %s", key);
+    return v;
+}
+
+/* OS guesses best first with their classes, the fingerprint, the passive guess and the
+ * firewall suspicion; hostile text kept exactly (escaped), unknown fields null. */
+START_TEST(json_os_and_firewall)
+{
+    json_t *root = print_json(1);
+    json_t *m = json_array_get(root, 1), *evil = json_array_get(root, 0);
+    json_t *down = json_array_get(root, 2), *far = json_array_get(root, 3);
+    json_t *os = get(m, "os");
+    ck_assert_int_eq(json_array_size(os), 2);
+    json_t *best = json_array_get(os, 0), *second = json_array_get(os, 1);
+    ck_assert_str_eq(str_at(best, "name"), LONG_OS);
+    ck_assert(json_is_integer(get(best, "accuracy")));
+    ck_assert_int_eq(json_integer_value(get(best, "accuracy")), 95);
+    ck_assert_str_eq(str_at(best, "vendor"), "Linux");
+    ck_assert_str_eq(str_at(best, "family"), "Linux");
+    ck_assert_str_eq(str_at(best, "generation"), "5.X");
+    ck_assert_str_eq(str_at(best, "type"), "general purpose");
+    ck_assert_str_eq(str_at(best, "cpe"), "cpe:/o:linux:linux_kernel:5");
+    ck_assert_str_eq(str_at(second, "name"), "Linux 4.15");
+    ck_assert_int_eq(json_integer_value(get(second, "accuracy")), 90);
+    ck_assert(json_is_null(get(second, "family")) && json_is_null(get(second, "generation")) &&
+              json_is_null(get(second, "cpe")));
+    ck_assert_str_eq(str_at(m, "os_fingerprint"), FPRINT);
+    ck_assert_str_eq(str_at(m, "os_passive"), "Linux (passive: TTL 64, 0 hops, window 64240, "
+                     "options M5B4ST11NW7, DF)");
+    ck_assert_int_eq(json_integer_value(get(m, "os_passive_accuracy")), 70);
+    ck_assert(json_is_false(get(m, "firewall_suspect")));
+    ck_assert(json_is_null(get(m, "firewall_note")));
+
+    ck_assert_str_eq(str_at(json_array_get(get(evil, "os"), 0), "name"), EVIL_OS);
+    ck_assert(json_is_true(get(evil, "firewall_suspect")));
+    ck_assert_str_eq(str_at(evil, "firewall_note"), EVIL_NOTE);
+    ck_assert(json_is_null(get(evil, "os_passive")));
+    ck_assert(json_is_null(get(evil, "os_passive_accuracy")));
+
+    ck_assert_int_eq(json_array_size(get(far, "os")), 0);
+    ck_assert(json_is_null(get(far, "os_fingerprint")));
+    ck_assert_str_eq(str_at(far, "os_passive"), WIN_PASSIVE);
+    ck_assert_int_eq(json_integer_value(get(far, "os_passive_accuracy")), 70);
+
+    ck_assert(json_is_array(get(down, "os")) && json_array_size(get(down, "os")) == 0);
+    ck_assert(json_is_null(get(down, "os_fingerprint")) && json_is_null(get(down, "os_passive")));
+    ck_assert(json_is_false(get(down, "firewall_suspect")));
+    json_decref(root);
+}
+END_TEST
+
 START_TEST(json_order_and_down_hosts)
 {
     json_t *root = print_json(1);
@@ -247,22 +320,61 @@ START_TEST(table_lines)
     int rc;
     char *text = print(scan_id, "table", 0, &rc);
     ck_assert_msg(rc == 0, "%s", err);
-    ck_assert_int_eq(count_lines(text), 5);   /* header, titles, three hosts */
+    ck_assert_int_eq(count_lines(text), 6);   /* header, titles, three hosts, a footnote */
     ck_assert_str_eq(line(text, 0), "scan 1 (complete, started 2023-11-14T22:13:20Z), "
                                     "3 hosts up");
     ck_assert_str_eq(line(text, 1),
-                     "ADDRESS      NAME             STATE  REASON      OPEN PORTS         "
-                     "MANAGED                                   DEPLOY");
+                     "ADDRESS      NAME             STATE  REASON      OS                      "
+                     "                        OPEN PORTS         MANAGED                       "
+                     "            DEPLOY");
+    /* "!": a firewall may answer for it; its OS name's controls replaced */
     ck_assert_str_eq(line(text, 2),
-                     "198.18.1.9   evil?[31m?name?  up     reset       -                  "
-                     "no                                        -");
+                     "198.18.1.9!  evil?[31m?name?  up     reset       <b>\"x\"&amp;?[2J? (50%) "
+                     "                         -                  no                            "
+                     "            -");
+    /* the best guess, cut to 40 characters */
     ck_assert_str_eq(line(text, 3),
-                     "198.18.1.10  managed.lab      up     echo-reply  22,80,1002,53/udp  "
-                     "yes (Opsware/HP Server Automation agent)  ssh,smb");
+                     "198.18.1.10  managed.lab      up     echo-reply  Linux 5.0 - 5.14 (Debian 1"
+                     "1 \"bullseye... (95%)  22,80,1002,53/udp  yes (Opsware/HP Server Automati"
+                     "on agent)  ssh,smb");
+    /* no full detection: the passive guess's family */
     ck_assert_str_eq(line(text, 4),
-                     "198.18.2.1   -                up     syn-ack     -                  "
-                     "no                                        -");
+                     "198.18.2.1   -                up     syn-ack     Windows (passive)         "
+                     "                      -                  no                              "
+                     "          -");
+    ck_assert_str_eq(line(text, 5), "! replies may come from a firewall, not the hosts: "
+                                    "TTL \"64\" <&> ?[31m?forged??");
     ck_assert_ptr_null(strchr(text, '\x1b'));
+    free(text);
+}
+END_TEST
+
+/* Suspects with different notes: each footnote names the hosts it is about. */
+START_TEST(table_firewall_groups)
+{
+    int64_t id = as_store_begin_scan(st, "198.18.5.0/24", "", STARTED + 100, err, sizeof err);
+    static const char *const notes[] = { "same device", NULL, "same device", "other", NULL };
+    for (int i = 0; i < 5; i++) {
+        as_host_record h = { .ip = IP(198, 18, 5, 1 + i), .up = 1, .rtt_us = -1 };
+        strcpy(h.up_reason, "syn-ack");
+        ck_assert_msg(as_store_add_host(st, id, &h, STARTED + 101, err, sizeof err) == 0, "%s",
+                      err);
+        if (i < 4)
+            ck_assert_msg(as_store_mark_firewall(st, id, h.ip, notes[i], err, sizeof err) == 0,
+                          "%s", err);
+    }
+    int rc;
+    char *text = print(id, "table", 0, &rc);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_int_eq(count_lines(text), 10);
+    ck_assert_msg(strncmp(line(text, 2), "198.18.5.1!  ", 13) == 0, "%s", line(text, 2));
+    ck_assert_msg(strncmp(line(text, 6), "198.18.5.5   ", 13) == 0, "%s", line(text, 6));
+    ck_assert_str_eq(line(text, 7), "! 198.18.5.1 and 1 more: replies may come from a firewall, "
+                                    "not the hosts: same device");
+    ck_assert_str_eq(line(text, 8), "! 198.18.5.2: replies may come from a firewall, not the "
+                                    "hosts");
+    ck_assert_str_eq(line(text, 9), "! 198.18.5.4: replies may come from a firewall, not the "
+                                    "hosts: other");
     free(text);
 }
 END_TEST
@@ -272,7 +384,7 @@ START_TEST(table_all_hosts)
     int rc;
     char *text = print(0, "table", 1, &rc);   /* 0: the latest scan */
     ck_assert_msg(rc == 0, "%s", err);
-    ck_assert_int_eq(count_lines(text), 6);
+    ck_assert_int_eq(count_lines(text), 7);
     ck_assert_msg(strncmp(line(text, 4), "198.18.1.100 ", 13) == 0, "%s", line(text, 4));
     ck_assert_msg(strstr(line(text, 4), " down ") != NULL, "%s", line(text, 4));
     ck_assert_msg(strncmp(line(text, 5), "198.18.2.1 ", 11) == 0, "%s", line(text, 5));
@@ -333,12 +445,14 @@ static Suite *hosts_print_suite(void)
     tcase_add_checked_fixture(json, setup, teardown);
     tcase_add_test(json, json_fields);
     tcase_add_test(json, json_order_and_down_hosts);
+    tcase_add_test(json, json_os_and_firewall);
     tcase_add_test(json, json_keeps_valid_utf8_escaped);
     suite_add_tcase(s, json);
 
     TCase *table = tcase_create("table");
     tcase_add_checked_fixture(table, setup, teardown);
     tcase_add_test(table, table_lines);
+    tcase_add_test(table, table_firewall_groups);
     tcase_add_test(table, table_all_hosts);
     tcase_add_test(table, empty_scan);
     tcase_add_test(table, errors);

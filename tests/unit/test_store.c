@@ -474,6 +474,166 @@ START_TEST(end_scan_commits_open_batch)
 }
 END_TEST
 
+/* Names off the network and out of fingerprint files: quotes, markup, controls. */
+#define EVIL_OS "Linux \"5\" <b>&amp; \x01\x1b[31m\n'"
+#define EVIL_NOTE "8 hosts \"alike\" <&> \x7f\r\n; DROP TABLE host"
+#define FPRINT "SCAN(V=7.93%E=4%D=1/1%OT=22%CT=1)\nSEQ(SP=105%GCD=1%ISR=10A%TI=Z)"
+#define PASSIVE "Linux (passive: TTL 64, 0 hops, window 64240, options M5B4ST11NW7, DF)"
+
+static const as_os_guess two_guesses[] = {
+    { EVIL_OS, 96, "Linux", "Linux", "5.X", "general purpose", "cpe:/o:linux:linux_kernel:5" },
+    { "Linux 4.15", 90, "", NULL, "4.X", NULL, "" },
+};
+
+static as_host_record os_host(void)
+{
+    as_host_record h = host(IP(198, 18, 6, 6), 1);
+    h.nos = 2;
+    h.os = two_guesses;
+    h.os_fingerprint = FPRINT;
+    h.os_passive = PASSIVE;
+    h.os_passive_accuracy = 70;
+    h.firewall_suspect = 1;
+    h.firewall_note = EVIL_NOTE;
+    return h;
+}
+
+START_TEST(os_round_trip)
+{
+    as_store *st = open_new();
+    int64_t id = as_store_begin_scan(st, "t", "", 1, err, sizeof err);
+    as_host_record h = os_host();
+    ck_assert_msg(as_store_add_host(st, id, &h, 1, err, sizeof err) == 0, "%s", err);
+    as_host_record plain = host(IP(198, 18, 6, 7), 1);
+    plain.os_passive = "";
+    plain.os_passive_accuracy = 55;
+    plain.firewall_note = "ignored without firewall_suspect";
+    ck_assert_msg(as_store_add_host(st, id, &plain, 1, err, sizeof err) == 0, "%s", err);
+    as_store_close(st);
+
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM os_match"), 2);
+    ck_text("SELECT name FROM os_match WHERE rank = 0", EVIL_OS);
+    ck_text("SELECT accuracy || ',' || vendor || ',' || family || ',' || generation || ',' || "
+            "type || ',' || cpe FROM os_match WHERE rank = 0",
+            "96,Linux,Linux,5.X,general purpose,cpe:/o:linux:linux_kernel:5");
+    ck_text("SELECT name || ',' || accuracy || ',' || generation FROM os_match WHERE rank = 1",
+            "Linux 4.15,90,4.X");
+    /* "" and NULL are both "unknown" */
+    ck_assert_int_eq(sql_int("SELECT vendor IS NULL AND family IS NULL AND type IS NULL AND "
+                             "cpe IS NULL FROM os_match WHERE rank = 1"), 1);
+    ck_text("SELECT os_fingerprint FROM observation WHERE ip = '198.18.6.6'", FPRINT);
+    ck_text("SELECT os_passive FROM observation WHERE ip = '198.18.6.6'", PASSIVE);
+    ck_assert_int_eq(sql_int("SELECT os_passive_accuracy FROM observation "
+                             "WHERE ip = '198.18.6.6'"), 70);
+    ck_assert_int_eq(sql_int("SELECT firewall_suspect FROM observation WHERE ip = '198.18.6.6'"),
+                     1);
+    ck_text("SELECT firewall_note FROM observation WHERE ip = '198.18.6.6'", EVIL_NOTE);
+    ck_assert_int_eq(sql_int("SELECT os_passive IS NULL AND os_passive_accuracy IS NULL AND "
+                             "os_fingerprint IS NULL AND firewall_suspect = 0 AND "
+                             "firewall_note IS NULL FROM observation WHERE ip = '198.18.6.7'"), 1);
+}
+END_TEST
+
+/* Adding the host again replaces its guesses, and a host without them loses them. */
+START_TEST(os_readd_replaces)
+{
+    as_store *st = open_new();
+    int64_t id = as_store_begin_scan(st, "t", "", 1, err, sizeof err);
+    as_host_record h = os_host();
+    ck_assert_msg(as_store_add_host(st, id, &h, 1, err, sizeof err) == 0, "%s", err);
+    h.os = &two_guesses[1];
+    h.nos = 1;
+    h.firewall_suspect = 0;
+    h.os_fingerprint = NULL;
+    ck_assert_msg(as_store_add_host(st, id, &h, 2, err, sizeof err) == 0, "%s", err);
+    as_store_close(st);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM os_match"), 1);
+    ck_text("SELECT rank || ',' || name FROM os_match", "0,Linux 4.15");
+    ck_assert_int_eq(sql_int("SELECT firewall_suspect = 0 AND firewall_note IS NULL AND "
+                             "os_fingerprint IS NULL FROM observation"), 1);
+
+    st = open_new();
+    h.nos = 0;
+    ck_assert_msg(as_store_add_host(st, id, &h, 3, err, sizeof err) == 0, "%s", err);
+    as_store_close(st);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM os_match"), 0);
+}
+END_TEST
+
+START_TEST(os_bad_guesses_refused)
+{
+    as_store *st = open_new();
+    int64_t id = as_store_begin_scan(st, "t", "", 1, err, sizeof err);
+    as_host_record h = os_host();
+    as_os_guess bad[] = { two_guesses[0], { "Linux 9", 101, NULL, NULL, NULL, NULL, NULL } };
+    h.os = bad;
+    ck_assert_int_eq(as_store_add_host(st, id, &h, 1, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "198.18.6.6: OS guess 1 has a name and accuracy 101"), "%s", err);
+    bad[1].accuracy = 5;
+    bad[1].name = "";
+    ck_assert_int_eq(as_store_add_host(st, id, &h, 1, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "OS guess 1 has no name"), "%s", err);
+    h.os = NULL;
+    ck_assert_int_eq(as_store_add_host(st, id, &h, 1, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "2 OS guesses but no guess array"), "%s", err);
+    as_store_close(st);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM host"), 0);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM observation"), 0);
+}
+END_TEST
+
+/* A failure while writing the second guess takes the whole host back: no host row, no
+ * observation, no port, no first guess. */
+START_TEST(os_failure_is_all_or_nothing)
+{
+    as_store *st = open_new();
+    int64_t id = as_store_begin_scan(st, "t", "", 1, err, sizeof err);
+    sql_exec("CREATE TRIGGER no_second BEFORE INSERT ON os_match WHEN NEW.rank = 1 "
+             "BEGIN SELECT RAISE(ABORT, 'second guess refused'); END");
+    as_port_record p[] = { port(22, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 64, "ssh") };
+    as_host_record h = os_host();
+    h.ports = p;
+    h.nports = 1;
+    ck_assert_int_eq(as_store_add_host(st, id, &h, 1, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "second guess refused"), "%s", err);
+    /* the store goes on: a host with one guess passes */
+    h.nos = 1;
+    h.ip = IP(198, 18, 6, 8);
+    ck_assert_msg(as_store_add_host(st, id, &h, 1, err, sizeof err) == 0, "%s", err);
+    as_store_close(st);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM observation WHERE ip = '198.18.6.6'"), 0);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM host"), 1);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM port"), 1);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM os_match"), 1);
+}
+END_TEST
+
+START_TEST(mark_firewall)
+{
+    as_store *st = open_new();
+    int64_t id = write_scan(st, 100);
+    ck_assert_msg(as_store_mark_firewall(st, id, IP(198, 18, 1, 10), EVIL_NOTE, err, sizeof err)
+                  == 0, "%s", err);
+    ck_assert_msg(as_store_begin_batch(st, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(as_store_mark_firewall(st, id, IP(198, 18, 1, 11), NULL, err, sizeof err) == 0,
+                  "%s", err);
+    ck_assert_msg(as_store_commit_batch(st, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(as_store_mark_firewall(st, id, IP(198, 18, 1, 99), "x", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "scan 1 holds no host 198.18.1.99"), "%s", err);
+    ck_assert_int_eq(as_store_mark_firewall(st, id + 1, IP(198, 18, 1, 10), "x", err, sizeof err),
+                     -1);
+    as_store_close(st);
+    ck_text("SELECT firewall_note FROM observation WHERE ip = '198.18.1.10'", EVIL_NOTE);
+    ck_assert_int_eq(sql_int("SELECT group_concat(ip, ' ') = '198.18.1.10 198.18.1.11' FROM "
+                             "(SELECT ip FROM observation WHERE firewall_suspect ORDER BY ip)"), 1);
+    ck_assert_int_eq(sql_int("SELECT firewall_note IS NULL FROM observation "
+                             "WHERE ip = '198.18.1.11'"), 1);
+    /* nothing else changed */
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM observation WHERE ip = '198.18.1.9' AND "
+                             "NOT firewall_suspect AND up AND managed"), 1);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -500,6 +660,15 @@ static Suite *store_suite(void)
     tcase_add_test(write, reader_during_batch);
     tcase_add_test(write, end_scan_commits_open_batch);
     suite_add_tcase(s, write);
+
+    TCase *os = tcase_create("os");
+    tcase_add_checked_fixture(os, setup, teardown);
+    tcase_add_test(os, os_round_trip);
+    tcase_add_test(os, os_readd_replaces);
+    tcase_add_test(os, os_bad_guesses_refused);
+    tcase_add_test(os, os_failure_is_all_or_nothing);
+    tcase_add_test(os, mark_firewall);
+    suite_add_tcase(s, os);
     return s;
 }
 

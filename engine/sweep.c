@@ -1,0 +1,237 @@
+/* sweep.c — `agentscan sweep JOB`: the job's lock, one scan into the job's database with
+ * its provenance, the diff against the job's previous sweep, retention, the change action. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/export.h"
+#include "db/reports.h"
+#include "engine/errors.h"
+#include "engine/netif.h"
+#include "engine/sweep.h"
+
+typedef struct sweep {
+    const as_config *cfg;
+    const as_job *job;
+    const as_sweep_opts *so;
+    as_sweep_result *r;
+    as_job_scan js;
+    as_store *st;
+    char *json;
+    size_t json_len;
+} sweep;
+
+static void note(const sweep *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(const sweep *w, const char *fmt, ...)
+{
+    if (w->so->log == NULL)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    w->so->log(w->so->log_ctx, msg);
+}
+
+/* The address the probes left from: the same lookup the scan makes (route, interface;
+ * no packet is sent), kept as the scan's provenance for the deploy report's rules. */
+static uint32_t source_address(const as_scan_opts *o)
+{
+    as_netif nif;
+    char e[256];
+    if (as_targets_count(o->targets) == 0 ||
+        as_netif_lookup(&nif, o->iface, o->src_ip, as_targets_get(o->targets, 0), e, sizeof e) != 0)
+        return o->src_ip;
+    return nif.src_ip;
+}
+
+static int record_origin(sweep *w, char *err, size_t errlen)
+{
+    const as_scan_opts *o = &w->js.o;
+    as_origin og = {
+        .gateway = as_job_get(w->job, AS_OPT_GATEWAY), .job = w->job->name,
+        .shard_k = o->shard_n > 1 ? o->shard_k + 1 : 0, .shard_n = o->shard_n > 1 ? o->shard_n : 0,
+        .seed = o->seed, .source_ip = source_address(o), .origin_scan = w->r->scan.scan_id,
+        .origin_started = 0,       /* the scan row's own start time */
+    };
+    return as_origin_record(w->st, w->r->scan.scan_id, &og, err, errlen);
+}
+
+/* What the scan covered, for diff's "gone": unknown for a shard (as `scan` records it). */
+static void record_coverage(sweep *w)
+{
+    uint32_t *lo = NULL, *hi = NULL;
+    size_t n = 0;
+    char e[512];
+    const as_scan_opts *o = &w->js.o;
+    if (o->shard_n > 1 || as_targets_intervals(o->targets, 65536, &lo, &hi, &n) != 0)
+        lo = hi = NULL;
+    if (as_store_scan_ranges(w->st, w->r->scan.scan_id, lo, hi, n, e, sizeof e) != 0)
+        note(w, "covered address ranges not recorded: %s", e);
+    free(lo);
+    free(hi);
+}
+
+static int run_scan(sweep *w, char *err, size_t errlen)
+{
+    as_scan_opts *o = &w->js.o;
+    o->store = w->st;
+    o->progress = w->so->progress;
+    o->verbose = w->so->verbose;
+    o->interrupted = w->so->interrupted;
+    int rc = as_scan_run(o, &w->r->scan, err, errlen);
+    char e[512];
+    if (w->r->scan.scan_id > 0) {
+        record_coverage(w);
+        if (record_origin(w, e, sizeof e) != 0)
+            note(w, "could not record the scan's provenance: %s", e);
+    }
+    if (rc < 0)
+        return rc;
+    if (rc == AS_ERR_INTERRUPTED) {
+        snprintf(err, errlen, "sweep interrupted: what scan %lld found is stored (marked "
+                 "interrupted); no diff, no change action", (long long)w->r->scan.scan_id);
+        return -AS_ERR_INTERRUPTED;
+    }
+    return 0;
+}
+
+static int compute_diff(sweep *w, char *err, size_t errlen)
+{
+    int64_t cur = w->r->scan.scan_id;
+    int64_t prev = as_origin_previous(w->st, w->job->name, cur, err, errlen);
+    if (prev < 0)
+        return -AS_ERR_DB;
+    w->r->prev_id = prev;
+    if (prev == 0) {
+        note(w, "first sweep of job '%s': nothing to compare with", w->job->name);
+        return 0;
+    }
+    FILE *mem = open_memstream(&w->json, &w->json_len);
+    if (mem == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -AS_ERR_FAIL;
+    }
+    int rc = as_store_diff(w->st, prev, cur, "json", mem, &w->r->changes, err, errlen);
+    if (fclose(mem) != 0 && rc == 0) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    if (rc != 0)
+        return -AS_ERR_DB;
+    size_t again;
+    char e[512];
+    if (w->so->diff_out && w->r->changes > 0 &&
+        as_store_diff(w->st, prev, cur, "table", w->so->diff_out, &again, e, sizeof e) != 0)
+        note(w, "could not print the diff: %s", e);
+    return 0;
+}
+
+static int retention(sweep *w, char *err, size_t errlen)
+{
+    int keep = (int)as_job_num(w->job, AS_OPT_KEEP_SCANS);
+    double days = as_job_num(w->job, AS_OPT_KEEP_DAYS);
+    if (keep == 0 && days == 0)
+        return 0;
+    as_prune_result pr;
+    if (as_store_prune(w->st, keep, days > 0, (double)time(NULL) - days * 86400, 0, &pr, err, errlen) != 0)
+        return -AS_ERR_DB;
+    w->r->pruned = pr.scans;
+    if (pr.scans > 0)
+        note(w, "retention (keep-scans %d, keep-days %g): pruned %lld scan(s)", keep, days,
+             (long long)pr.scans);
+    return 0;
+}
+
+static int change_action(sweep *w, char *err, size_t errlen)
+{
+    const char *file = as_job_get(w->job, AS_OPT_ON_CHANGE_FILE);
+    const char *cmd = as_job_get(w->job, AS_OPT_ON_CHANGE_COMMAND);
+    if (w->r->changes == 0 || (file == NULL && cmd == NULL))
+        return 0;
+    w->r->action_ran = 1;
+    int rc = 0;
+    if (file && as_change_file(file, w->json, w->json_len, err, errlen) != 0)
+        rc = -AS_ERR_FAIL;
+    if (cmd == NULL || rc != 0)
+        return rc;
+    char env[5][600];
+    snprintf(env[0], sizeof env[0], "AGENTSCAN_JOB=%s", w->job->name);
+    snprintf(env[1], sizeof env[1], "AGENTSCAN_DB=%s", w->r->db);
+    snprintf(env[2], sizeof env[2], "AGENTSCAN_SCAN=%lld", (long long)w->r->scan.scan_id);
+    snprintf(env[3], sizeof env[3], "AGENTSCAN_PREVIOUS_SCAN=%lld", (long long)w->r->prev_id);
+    snprintf(env[4], sizeof env[4], "AGENTSCAN_CHANGES=%zu", w->r->changes);
+    char *const extra[] = {env[0], env[1], env[2], env[3], env[4], NULL};
+    if (as_change_command(cmd, w->json, w->json_len, as_job_num(w->job, AS_OPT_ON_CHANGE_TIMEOUT),
+                          extra, err, errlen) != 0)
+        return -AS_ERR_FAIL;
+    return 0;
+}
+
+/* Everything after the lock is taken. */
+static int locked(sweep *w, char *err, size_t errlen)
+{
+    if (as_store_open(&w->st, w->r->db, 1, err, errlen) != 0)
+        return -AS_ERR_DB;
+    char e[512];
+    int n = as_origin_close_stale(w->st, w->job->name, (double)time(NULL), e, sizeof e);
+    if (n > 0)
+        note(w, "marked %d scan(s) left 'running' by a dead sweep of job '%s' as interrupted",
+             n, w->job->name);
+    else if (n < 0)
+        note(w, "could not close stale scans: %s", e);
+    int rc = run_scan(w, err, errlen);
+    if (rc == 0)
+        rc = compute_diff(w, err, errlen);
+    if (rc == 0)
+        rc = retention(w, err, errlen);
+    if (rc == 0)
+        rc = change_action(w, err, errlen);
+    return rc;
+}
+
+int as_sweep_run(const as_config *cfg, const char *name, const as_sweep_opts *so,
+                 as_sweep_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    sweep w = {.cfg = cfg, .so = so, .r = r, .job = as_config_job(cfg, name)};
+    if (w.job == NULL) {
+        snprintf(err, errlen, "no job '%s' in %s (see 'agentscan config show')", name, cfg->path);
+        return -AS_ERR_USAGE;
+    }
+    r->db = as_job_get(w.job, AS_OPT_DB);
+    int rc = as_job_scan_prepare(w.job, &w.js, err, errlen);
+    if (rc != 0) {
+        as_job_scan_free(&w.js);
+        return rc;
+    }
+    as_lock lock;
+    double wait = so->lock_wait >= 0 ? so->lock_wait : as_job_num(w.job, AS_OPT_LOCK_WAIT);
+    if (wait > 0)
+        note(&w, "waiting up to %gs for the lock of job '%s'", wait, name);
+    int lr = as_lock_take(&lock, r->db, name, wait, so->interrupted, &r->holder, &r->stale, err, errlen);
+    if (lr == 0) {
+        if (r->stale)
+            note(&w, "taking over the stale lock %s: sweep pid %ld ended without releasing it "
+                 "(crashed or killed)", lock.path, (long)r->stale);
+        rc = locked(&w, err, errlen);
+        as_lock_release(&lock);
+    } else if (lr == 1) {
+        r->busy = 1;
+        snprintf(err, errlen, "job '%s' is already being swept (pid %ld holds %s.%s.lock): this "
+                 "sweep exits without scanning (set lock-wait or --wait SECONDS to wait instead)",
+                 name, (long)r->holder, r->db, name);
+        rc = -AS_ERR_FAIL;
+    } else {
+        rc = -AS_ERR_DB;
+    }
+    as_store_close(w.st);
+    free(w.json);
+    as_job_scan_free(&w.js);
+    return rc;
+}

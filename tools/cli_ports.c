@@ -1,0 +1,106 @@
+/* cli_ports.c — `agentscan ports`: what agentscan sends and needs, for the firewall team,
+ * from a job (--job), a stored scan (--scan/--db) or scan flags; nothing is sent. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/reports.h"
+#include "engine/config.h"
+#include "engine/errors.h"
+#include "engine/sends.h"
+#include "tools/cli.h"
+
+#define USAGE "usage: agentscan ports [--job JOB [--config FILE] | --scan ID [--db PATH]]\n" \
+    "        [--format text|json] [-p PORTS] [-PE] [-PA[PORTS]] [-Pn] [-O] [-n]\n" \
+    "        [--dns-servers IP,...] [-S ADDR] [TARGET...]"
+
+/* From a stored scan: its options are scan flags (a sweep writes them that way too). */
+static int from_scan(as_sends *s, const char *db, int64_t scan)
+{
+    as_store *st = NULL;
+    char err[1024], *targets, *options;
+    int64_t id;
+    uint32_t src = 0;
+    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_DB, "%s", err);
+    int rc = as_scan_text(st, scan, &id, &targets, &options, err, sizeof err);
+    if (rc == 0)
+        rc = as_origin_source(st, id, &src, err, sizeof err);
+    as_store_close(st);
+    if (rc != 0)
+        return cli_fail(AS_ERR_DB, "%s", err);
+    snprintf(s->label, sizeof s->label, "scan %lld", (long long)id);
+    snprintf(s->targets, sizeof s->targets, "%s", targets);
+    s->source = src;
+    rc = as_sends_text(s, options, err, sizeof err);
+    free(targets);
+    free(options);
+    return rc ? cli_fail(AS_ERR_DB, "scan %lld options: %s", (long long)id, err) : 0;
+}
+
+static int from_job(as_sends *s, const char *config, const char *job)
+{
+    as_config cfg;
+    char err[1024];
+    if (cli_load_config(config, &cfg) != 0)
+        return AS_ERR_USAGE;
+    const as_job *j = as_config_job(&cfg, job);
+    int rc = j == NULL ? cli_fail(AS_ERR_USAGE, "no job '%s' in %s", job, cfg.path)
+           : as_sends_job(s, j, err, sizeof err) ? cli_fail(AS_ERR_USAGE, "%s", err) : 0;
+    as_config_free(&cfg);
+    return rc;
+}
+
+int cli_ports(int argc, char **argv)
+{
+    const char *db = NULL, *config = NULL, *job = NULL, *format = "text", *v;
+    int64_t scan = 0;
+    int from_db = 0, nflags = 0;
+    char **flags = calloc((size_t)argc + 1, sizeof *flags), targets[512] = "";
+    if (flags == NULL)
+        return cli_fail(AS_ERR_FAIL, "out of memory");
+    int rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        int r;
+        if ((r = cli_opt_value(argc, argv, &i, "--db", &v)) > 0)
+            db = v, from_db = 1;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--config", &v)) > 0)
+            config = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--job", &v)) > 0)
+            job = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--format", &v)) > 0)
+            format = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--scan", &v)) > 0) {
+            from_db = 1;
+            rc = cli_scan_id("ports", v, &scan);
+        } else if (r < 0)
+            rc = cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[i]);
+        else if (strcmp(argv[i], "--help") == 0) {
+            free(flags);
+            return puts(USAGE) < 0;
+        } else if (argv[i][0] != '-') {
+            size_t used = strlen(targets);
+            snprintf(targets + used, sizeof targets - used, "%s%s", used ? " " : "", argv[i]);
+        } else {
+            flags[nflags++] = argv[i];
+            if ((!strcmp(argv[i], "-p") || !strcmp(argv[i], "--dns-servers") || !strcmp(argv[i], "-S"))
+                && i + 1 < argc)
+                flags[nflags++] = argv[++i];
+        }
+    }
+    as_sends s;
+    char err[1024];
+    as_sends_defaults(&s);
+    if (rc == 0 && job)
+        rc = from_job(&s, config, job);
+    else if (rc == 0 && from_db)
+        rc = from_scan(&s, db, scan);
+    if (rc == 0 && *targets)
+        snprintf(s.targets, sizeof s.targets, "%s", targets);
+    if (rc == 0 && as_sends_args(&s, nflags, flags, err, sizeof err) != 0)
+        rc = cli_fail(AS_ERR_USAGE, "%s", err);
+    if (rc == 0 && as_sends_print(&s, "/etc/resolv.conf", format, stdout, err, sizeof err) != 0)
+        rc = cli_fail(AS_ERR_USAGE, "%s", err);
+    free(flags);
+    return rc;
+}

@@ -1,0 +1,236 @@
+/* cli_sweep.c — `agentscan sweep JOB`: one run of a configured job (exit 0 no change,
+ * 1 changes, 2 error, as `diff`), and `agentscan install-timer JOB` for systemd. */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/config.h"
+#include "engine/errors.h"
+#include "engine/sweep.h"
+#include "tools/cli.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (interrupted)
+        _exit(2);
+    interrupted = 1;
+}
+
+static void log_line(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "agentscan: %s\n", msg);
+}
+
+static void summary(const char *job, const as_sweep_result *r)
+{
+    const as_scan_summary *s = &r->scan;
+    fprintf(stderr, "agentscan: sweep %s: scan %lld, %llu addresses, %llu hosts up, %llu open "
+            "ports, %.2f s", job, (long long)s->scan_id, (unsigned long long)s->addresses,
+            (unsigned long long)s->hosts_up, (unsigned long long)s->ports_open, s->seconds);
+    if (r->prev_id > 0)
+        fprintf(stderr, "; %zu change(s) since scan %lld", r->changes, (long long)r->prev_id);
+    fprintf(stderr, "%s; db %s\n", r->action_ran ? "; change action ran" : "", r->db);
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    const char *path = NULL, *job = NULL, *v;
+    as_sweep_opts so = {.lock_wait = -1, .progress = isatty(STDERR_FILENO), .log = log_line,
+                        .interrupted = &interrupted, .diff_out = stdout};
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = cli_opt_value(argc, argv, &i, "--config", &v)) > 0)
+            path = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--wait", &v)) > 0) {
+            char *end;
+            so.lock_wait = strtod(v, &end);
+            if (*end || so.lock_wait < 0 || so.lock_wait > 86400)
+                return cli_fail(2, "--wait takes seconds from 0 to 86400, not '%s'", v);
+        } else if (r < 0)
+            return cli_fail(2, "option '%s' needs a value", argv[i]);
+        else if (strcmp(argv[i], "-v") == 0)
+            so.verbose++;
+        else if (strcmp(argv[i], "--no-progress") == 0)
+            so.progress = 0;
+        else if (argv[i][0] == '-' || job != NULL)
+            return cli_fail(2, "usage: agentscan sweep JOB [--config FILE] [--wait SECONDS] [-v]");
+        else
+            job = argv[i];
+    }
+    if (job == NULL)
+        return cli_fail(2, "usage: agentscan sweep JOB [--config FILE] [--wait SECONDS] [-v]");
+    as_config cfg;
+    if (cli_load_config(path, &cfg) != 0)
+        return 2;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    as_sweep_result r;
+    char err[1024];
+    int rc = as_sweep_run(&cfg, job, &so, &r, err, sizeof err);
+    if (r.scan.scan_id > 0)
+        summary(job, &r);
+    if (rc != 0)
+        cli_fail(2, "%s", err);
+    as_config_free(&cfg);
+    /* diff's convention: 0 nothing changed, 1 changes, 2 trouble (the data stays stored). */
+    return rc != 0 ? 2 : r.changes > 0 ? 1 : 0;
+}
+
+/* Runs argv; quiet sends its stdout away (its errors still show). */
+static int run(char *const argv[], int quiet)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (quiet && !freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+        return cli_fail(1, "cannot write %s: %s", path, strerror(errno));
+    printf("wrote %s\n", path);
+    return 0;
+}
+
+/* The template units, copied from where they were installed or from the source tree. */
+static int install_templates(const char *unit_dir)
+{
+    static const char *const names[] = {"agentscan-sweep@.service", "agentscan-sweep@.timer"};
+    static const char *const dirs[] = {AS_DATADIR "/systemd", AS_SOURCE_DIR "/tools/systemd"};
+    for (size_t n = 0; n < 2; n++) {
+        char src[PATH_MAX], dst[PATH_MAX], buf[8192];
+        FILE *in = NULL;
+        for (size_t d = 0; d < 2 && in == NULL; d++) {
+            snprintf(src, sizeof src, "%s/%s", dirs[d], names[n]);
+            in = fopen(src, "r");
+        }
+        if (in == NULL)
+            return cli_fail(1, "template unit %s not found in %s or %s", names[n], dirs[0], dirs[1]);
+        size_t len = fread(buf, 1, sizeof buf - 1, in);
+        fclose(in);
+        buf[len] = '\0';
+        snprintf(dst, sizeof dst, "%s/%s", unit_dir, names[n]);
+        if (write_text(dst, buf) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int write_dropin(const char *unit_dir, const char *job, const char *kind, const char *text)
+{
+    char dir[PATH_MAX], file[PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s/agentscan-sweep@%s.%s.d", unit_dir, job, kind);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return cli_fail(1, "cannot create %s: %s", dir, strerror(errno));
+    snprintf(file, sizeof file, "%s/agentscan.conf", dir);
+    return write_text(file, text);
+}
+
+static void check_user(const as_job *job)
+{
+    struct passwd *pw = getpwnam("agentscan");
+    if (pw == NULL) {
+        printf("note: the units run as user 'agentscan', which does not exist; create it:\n"
+               "  useradd --system --home-dir /var/lib/agentscan --shell /usr/sbin/nologin agentscan\n");
+        return;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", as_job_get(job, AS_OPT_DB));
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir)
+        *slash = '\0';
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || sb.st_uid != pw->pw_uid)
+        printf("note: %s must exist and be writable by user agentscan:\n"
+               "  install -d -o agentscan -g agentscan -m 0750 %s\n", dir, dir);
+}
+
+int cli_install_timer(int argc, char **argv)
+{
+    const char *path = NULL, *job = NULL, *unit_dir = "/etc/systemd/system", *v;
+    int enable = 1;
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = cli_opt_value(argc, argv, &i, "--config", &v)) > 0)
+            path = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--unit-dir", &v)) > 0)
+            unit_dir = v;
+        else if (r < 0)
+            return cli_fail(2, "option '%s' needs a value", argv[i]);
+        else if (strcmp(argv[i], "--no-enable") == 0)
+            enable = 0;
+        else if (argv[i][0] == '-' || job != NULL)
+            return cli_fail(2, "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]");
+        else
+            job = argv[i];
+    }
+    if (job == NULL)
+        return cli_fail(2, "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]");
+    as_config cfg;
+    if (cli_load_config(path, &cfg) != 0)
+        return 2;
+    const as_job *j = as_config_job(&cfg, job);
+    char exe[PATH_MAX], conf[PATH_MAX], err[1024];
+    char *timer = NULL, *service = NULL;
+    int rc = 0;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (j == NULL)
+        rc = cli_fail(2, "no job '%s' in %s", job, cfg.path);
+    else if (n <= 0 || realpath(cfg.path, conf) == NULL)
+        rc = cli_fail(1, "cannot find this program's or the configuration's path");
+    if (rc == 0) {
+        exe[n] = '\0';
+        char *cal[] = {"systemd-analyze", "calendar", (char *)as_job_get(j, AS_OPT_SCHEDULE), NULL};
+        if (access("/usr/bin/systemd-analyze", X_OK) == 0 && run(cal, 1) != 0)
+            rc = cli_fail(2, "job '%s': systemd rejects schedule '%s'", job, as_job_get(j, AS_OPT_SCHEDULE));
+    }
+    if (rc == 0 && as_timer_dropins(&cfg, j, exe, conf, &timer, &service, err, sizeof err) != 0)
+        rc = cli_fail(2, "%s", err);
+    if (rc == 0)
+        rc = install_templates(unit_dir);
+    if (rc == 0)
+        rc = write_dropin(unit_dir, job, "timer", timer);
+    if (rc == 0)
+        rc = write_dropin(unit_dir, job, "service", service);
+    if (rc == 0) {
+        check_user(j);
+        char unit[128];
+        snprintf(unit, sizeof unit, "agentscan-sweep@%s.timer", job);
+        char *reload[] = {"systemctl", "daemon-reload", NULL};
+        char *on[] = {"systemctl", "enable", "--now", unit, NULL};
+        if (!enable)
+            printf("to enable: systemctl daemon-reload && systemctl enable --now %s\n", unit);
+        else if (run(reload, 0) != 0 || run(on, 0) != 0)
+            rc = cli_fail(1, "systemctl failed; the unit files are in place: run "
+                          "'systemctl daemon-reload && systemctl enable --now %s'", unit);
+        else
+            printf("enabled %s (next run: systemctl list-timers %s)\n", unit, unit);
+    }
+    free(timer);
+    free(service);
+    as_config_free(&cfg);
+    return rc;
+}
