@@ -361,7 +361,7 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
             as_dns_close(s->dns);
             s->dns = NULL;
             as_scan_finish_hosts(s);
-            if (as_scan_flush(s) != 0)
+            if (as_scan_flush(s) != 0 || as_scan_firewall_groups(s) != 0)
                 rc = -AS_ERR_DB;
             else if (!s->stopping)
                 as_scan_store_liveness(s);

@@ -120,6 +120,7 @@ void as_scan_os_abandon(as_scanner *s);
 
 /* scan_store.c */
 int as_scan_flush(as_scanner *s);
+int as_scan_firewall_groups(as_scanner *s);
 
 /* scan_live.c: which liveness probes answered, stored once a scan completes */
 void as_scan_note_live(as_host *h, int probe);

@@ -3,6 +3,7 @@
 #include "engine/scan_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/record.h"
@@ -135,4 +136,45 @@ int as_scan_flush(as_scanner *s)
         return -1;
     }
     return 0;
+}
+
+/* Firewall rule 2, over the whole scan: many hosts with one SYN/ACK signature, the same
+ * open ports and no RST (see fingerprints/firewall.h). Marks the stored observations. */
+int as_scan_firewall_groups(as_scanner *s)
+{
+    size_t n = s->hosts.count;
+    as_fw_host *fw = calloc(n ? n : 1, sizeof *fw);
+    char (*ports)[96] = calloc(n ? n : 1, sizeof *ports);
+    unsigned *flagged = calloc(n ? n : 1, sizeof *flagged);
+    int rc = 0;
+    if (fw == NULL || ports == NULL || flagged == NULL)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const as_host *h = &s->hosts.hosts[i];
+        fw[i] = (as_fw_host){"", ports[i], 0, 0, 0};
+        if (!(h->flags & AS_HOST_WRITTEN) || !(h->flags & AS_HOST_UP))
+            continue;
+        fw[i].signature = h->os_passive ? h->os_passive : "";
+        for (size_t k = 0; k < s->o->nports; k++) {
+            size_t used = strlen(ports[i]);
+            if (h->ports[k].state == AS_PORT_OPEN && used + 8 < sizeof ports[i])
+                snprintf(ports[i] + used, sizeof ports[i] - used, "%s%u", used ? "," : "", s->o->ports[k]);
+            fw[i].closed += h->ports[k].state == AS_PORT_CLOSED;
+        }
+    }
+    if (rc == 0 && as_fw_group_rule(fw, n, flagged) > 0) {
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            if (flagged[i] == 0)
+                continue;
+            char note[200];
+            snprintf(note, sizeof note, "%u hosts share one SYN/ACK signature and open ports %s and none "
+                     "sends RST: one device may answer for all of them", flagged[i], ports[i]);
+            rc = as_store_mark_firewall(s->o->store, s->scan_id, s->hosts.hosts[i].ip, note, s->store_err,
+                                        sizeof s->store_err);
+        }
+    }
+    free(fw);
+    free(ports);
+    free(flagged);
+    return rc;
 }
