@@ -228,6 +228,20 @@ static void unknown_key(parse_ctx *c, const char *name)
         as_cfg_error(c, c->line, "unknown key '%.60s' (see 'agentscan config keys')", name);
 }
 
+/* inih 55 keeps " ; comment" on continuation lines: cut it as on key lines. */
+static const char *cut_comment(const char *value, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", value);
+    for (char *p = buf; *p; p++)
+        if (*p == ';' && p > buf && isspace((unsigned char)p[-1])) {
+            *p = '\0';
+            break;
+        }
+    for (size_t n = strlen(buf); n && isspace((unsigned char)buf[n - 1]);)
+        buf[--n] = '\0';
+    return buf;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *c = user;
@@ -256,7 +270,9 @@ static int handler(void *user, const char *section, const char *name, const char
         as_cfg_error(c, c->line, "duplicate key '%s' (first set at line %u)", o->name, v->line);
         return 1;
     }
-    char canon[1024], e[512];
+    char canon[1024], e[512], cont[256];
+    if (c->cont)
+        value = cut_comment(value, cont, sizeof cont);
     if (as_opt_parse(id, value, canon, sizeof canon, e, sizeof e) != 0) {
         as_cfg_error(c, c->line, "%s: %s", o->name, e);
         return 1;

@@ -347,6 +347,24 @@ static int parse_targets(const char *v, char *out, size_t outlen, char *err, siz
     return put(out, outlen, v, err, errlen);
 }
 
+static int parse_ports(const char *v, char *out, size_t outlen, char *err, size_t errlen)
+{
+    uint16_t *list;
+    size_t n;
+    if (as_portspec_parse(v, &list, &n, err, errlen) != 0)
+        return -1;
+    free(list);
+    return put(out, outlen, v, err, errlen);
+}
+
+static int parse_ipv4(const char *v, char *out, size_t outlen, char *err, size_t errlen)
+{
+    struct in_addr a;
+    if (inet_pton(AF_INET, v, &a) != 1)
+        return fail(err, errlen, "must be an IPv4 address, not '%s'", v);
+    return put(out, outlen, v, err, errlen);
+}
+
 int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *err, size_t errlen)
 {
     const as_opt_info *o = as_opt_get(id);
@@ -358,17 +376,8 @@ int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *
         return parse_targets(v, out, outlen, err, errlen);
     case AS_T_FILES:
         return *v ? parse_path(v, out, outlen, err, errlen) : put(out, outlen, "", err, errlen);
-    case AS_T_PORTS: {
-        uint16_t *list;
-        size_t n;
-        char e[256];
-        if (as_portspec_parse(v, &list, &n, e, sizeof e) != 0) {
-            snprintf(err, errlen, "%s", e);
-            return -1;
-        }
-        free(list);
-        return put(out, outlen, v, err, errlen);
-    }
+    case AS_T_PORTS:
+        return parse_ports(v, out, outlen, err, errlen);
     case AS_T_PING:
         return parse_ping(v, out, outlen, err, errlen);
     case AS_T_NUM:
@@ -382,12 +391,8 @@ int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *
         return parse_bool(v, out, outlen, err, errlen);
     case AS_T_IPLIST:
         return parse_iplist(v, out, outlen, err, errlen);
-    case AS_T_IPV4: {
-        struct in_addr a;
-        if (inet_pton(AF_INET, v, &a) != 1)
-            return fail(err, errlen, "must be an IPv4 address, not '%s'", v);
-        return put(out, outlen, v, err, errlen);
-    }
+    case AS_T_IPV4:
+        return parse_ipv4(v, out, outlen, err, errlen);
     case AS_T_IFNAME:
     case AS_T_NAME:
         return parse_name(o, v, out, outlen, err, errlen);

@@ -79,7 +79,7 @@ typedef struct as_scanner {
 
     as_fifo doneq;                  /* hosts ready to store */
     as_port_record *port_records;   /* scratch for one host record */
-    as_os_guess os_records[8];      /* scratch for its OS guesses */
+    as_os_guess os_records[10];     /* scratch for its OS guesses */
     char fw_note[256];
     uint64_t last_flush_us;
     int stopping;

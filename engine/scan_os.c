@@ -103,7 +103,7 @@ static uint64_t due_at(const as_osjob *j, int i, uint64_t timeout)
     return UINT64_MAX;
 }
 
-#define MAX_GUESSES 8
+#define MAX_GUESSES 10  /* nmap lists at most ten */
 
 /* Scores the fingerprint against the database; keeps nmap's guesses (>= 85%). */
 static void match(as_scanner *s, as_host *h, const char *fp)

@@ -52,7 +52,7 @@ static void os_fields(as_scanner *s, const as_host *h, as_host_record *rec)
         as_os_guess *g = &s->os_records[rec->nos++];
         memset(g, 0, sizeof *g);
         g->name = e->name;
-        g->accuracy = (int)(h->os_guesses[i].accuracy * 100.0 + 0.5);
+        g->accuracy = (int)(h->os_guesses[i].accuracy * 100.0 + 1e-9);  /* nmap truncates */
         if (e->nclasses > 0) {
             g->vendor = e->classes[0].vendor;
             g->family = e->classes[0].family;

@@ -40,18 +40,34 @@ static void attr(buf *b, int *first, const char *name, const char *fmt, ...)
     *first = 0;
 }
 
+/* Appends one option's code; 0, or -1 when it does not fit (the string stays whole). */
+static int opt_put(char *out, size_t outlen, size_t *n, const char *fmt, unsigned v1, unsigned v2)
+{
+    int w = snprintf(out + *n, outlen - *n, fmt, v1, v2);
+    if (w < 0 || *n + (size_t)w >= outlen) {
+        out[*n] = '\0';
+        return -1;
+    }
+    *n += (size_t)w;
+    return 0;
+}
+
 void as_os_options_string(const uint8_t *o, size_t len, char *out, size_t outlen)
 {
     size_t n = 0;
+    if (outlen == 0)
+        return;
     out[0] = '\0';
-    for (size_t i = 0; i < len && n + 24 < outlen;) {
+    for (size_t i = 0; i < len;) {
         uint8_t kind = o[i];
+        int rc = 0;
         if (kind == 0) {
-            n += (size_t)snprintf(out + n, outlen - n, "L");
+            opt_put(out, outlen, &n, "L", 0, 0);
             break;
         }
         if (kind == 1) {
-            n += (size_t)snprintf(out + n, outlen - n, "N");
+            if (opt_put(out, outlen, &n, "N", 0, 0) != 0)
+                break;
             i++;
             continue;
         }
@@ -59,15 +75,15 @@ void as_os_options_string(const uint8_t *o, size_t len, char *out, size_t outlen
             break;  /* malformed: stop where the layout stops making sense */
         uint8_t olen = o[i + 1];
         if (kind == 2 && olen == 4)
-            n += (size_t)snprintf(out + n, outlen - n, "M%X", (o[i + 2] << 8) | o[i + 3]);
+            rc = opt_put(out, outlen, &n, "M%X", (unsigned)((o[i + 2] << 8) | o[i + 3]), 0);
         else if (kind == 3 && olen == 3)
-            n += (size_t)snprintf(out + n, outlen - n, "W%X", o[i + 2]);
+            rc = opt_put(out, outlen, &n, "W%X", o[i + 2], 0);
         else if (kind == 4)
-            n += (size_t)snprintf(out + n, outlen - n, "S");
-        else if (kind == 8 && olen == 10) {
-            int tsval = as_get32(o + i + 2) != 0, tsecr = as_get32(o + i + 6) != 0;
-            n += (size_t)snprintf(out + n, outlen - n, "T%d%d", tsval, tsecr);
-        }
+            rc = opt_put(out, outlen, &n, "S", 0, 0);
+        else if (kind == 8 && olen == 10)
+            rc = opt_put(out, outlen, &n, "T%u%u", as_get32(o + i + 2) != 0, as_get32(o + i + 6) != 0);
+        if (rc != 0)
+            break;
         i += olen;
     }
 }

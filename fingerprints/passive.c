@@ -55,8 +55,9 @@ int as_passive_guess(const as_passive_obs *o, char *out, size_t outlen)
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         if (rules[i].ttl != ittl || (rules[i].layout != NULL && strcmp(rules[i].layout, lay) != 0))
             continue;
-        snprintf(out, outlen, "%s (passive: TTL %d, %d hops, window %u, options %s%s)", rules[i].family, ittl,
-                 ittl - o->ttl, o->win, o->opts[0] ? o->opts : "none", o->df ? ", DF" : "");
+        int hops = ittl - o->ttl;
+        snprintf(out, outlen, "%s (passive: TTL %d, %d hop%s, window %u, options %s%s)", rules[i].family, ittl,
+                 hops, hops == 1 ? "" : "s", o->win, o->opts[0] ? o->opts : "none", o->df ? ", DF" : "");
         return rules[i].confidence;
     }
     snprintf(out, outlen, "%s", "");

@@ -1,5 +1,6 @@
-/* probe_tcp_syn.c — the SYN scan probe: SYN with an MSS option, cookie in the sequence
- * number. SYN/ACK = open, RST = closed, ICMP unreachable 1,2,3,9,10,13 = filtered. */
+/* probe_tcp_syn.c — the SYN scan probe: cookie in the sequence number; SYN/ACK = open,
+ * RST = closed, ICMP unreachable 1,2,3,9,10,13 = filtered. It offers the options a Linux
+ * client offers, so the SYN/ACK shows the server's full option layout (passive guess). */
 #include "probes/probe.h"
 
 #include <libnet.h>
@@ -16,7 +17,8 @@ static int syn_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size_
     libnet_t *l = as_libnet_builder(err, errlen);
     if (l == NULL)
         return -1;
-    static const uint8_t mss[4] = {2, 4, 0x05, 0xb4};  /* MSS 1460, as nmap's SYN scan */
+    /* MSS 1460, SACK permitted, timestamp (TSval 1, TSecr 0), NOP, window scale 7. */
+    static const uint8_t mss[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
     uint8_t zero_mac[6] = {0};
     int ok = libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
              libnet_build_tcp((uint16_t)(ctx->src_port + SYN_OFFSET), 0, 0, 0, TH_SYN, 1024, 0, 0,

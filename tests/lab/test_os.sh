@@ -27,4 +27,24 @@ check "TTL 64 and TTL 128 hosts differ" test "${PRINTS[198.18.1.10]}" != "${PRIN
 check "timestamps on and off differ" test "${PRINTS[198.18.1.10]}" != "${PRINTS[198.18.1.30]}"
 check "TTL 64 and TTL 255 hosts differ" test "${PRINTS[198.18.1.10]}" != "${PRINTS[198.18.77.7]}"
 check "timestamps random per connection seen as a class of its own" grep -q 'TS=RND' "$D/198.18.1.10.fp"
+# With our own database the 6.x kernels become a confident Linux match, the passive guess is
+# recorded too, and a host with no open port gets only the passive/none answer.
+timeout 60 ip netns exec "$LAB_SCAN_NS" "$AS_BUILD_DIR/agentscan" scan 198.18.1.0/24 198.18.77.0/24 -O -n \
+    --db "$D/all.db" >/dev/null 2>&1
+"$AS_BUILD_DIR/agentscan" hosts --db "$D/all.db" --format json >"$D/all.json"
+check "6.x kernels: a confident Linux match, passive guess recorded, none without open ports" python3 - "$D/all.json" <<'PY'
+import json, sys
+hosts = {h["address"]: h for h in json.load(open(sys.argv[1]))}
+ok = True
+for ip in ("198.18.1.10", "198.18.1.11", "198.18.77.6"):
+    best = hosts[ip]["os"][0]
+    print(ip, best["name"], best["accuracy"], hosts[ip]["os_passive"])
+    ok &= best["name"].startswith("Linux") and best["accuracy"] >= 95 and best["family"] == "Linux"
+    ok &= (hosts[ip]["os_passive"] or "").startswith("Linux")
+    ok &= "TS=RND" in hosts[ip]["os_fingerprint"]
+closed = hosts["198.18.77.5"]
+print("198.18.77.5", closed["os"], closed["os_fingerprint"])
+ok &= closed["os"] == [] and closed["os_fingerprint"] is None
+sys.exit(0 if ok else 1)
+PY
 finish

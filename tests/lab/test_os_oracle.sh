@@ -30,6 +30,18 @@ for h in "${HOSTS[@]}"; do
     check "$ip: nmap printed a fingerprint and guesses" grep -q '^OS:SCAN' "$D/oracle$i.nmap"
     i=$((i + 1))
 done
+# End to end: agentscan's own probes, matched against nmap's database, give nmap's list.
+for h in "${HOSTS[@]}"; do
+    read -r ip open closed <<<"$h"
+    rm -f "$D/e2e.db"
+    timeout 60 ip netns exec "$LAB_SCAN_NS" "$AS_BUILD_DIR/agentscan" scan "$ip" -p "$open,$closed" -O \
+        --osdb /usr/share/nmap/nmap-os-db -n --db "$D/e2e.db" >/dev/null 2>&1
+    "$AS_BUILD_DIR/agentscan" hosts --db "$D/e2e.db" --format json >"$D/e2e-$ip.json"
+    timeout 180 ip netns exec "$LAB_SCAN_NS" nmap -O --osscan-guess -n -p "$open,$closed" "$ip" \
+        -oX "$D/e2e-$ip.xml" >/dev/null 2>&1
+    check "$ip: agentscan -O --osdb nmap-os-db lists nmap's guesses" \
+        python3 "$AS_SOURCE_DIR/tests/lab/os_oracle_compare.py" "$D/e2e-$ip.json" "$D/e2e-$ip.xml"
+done
 check "our matcher prints nmap's guesses for each" \
     env AS_OSDB_ORACLE_DIR="$D" CK_RUN_CASE=oracle "$AS_BUILD_DIR/tests/test_osfp"
 finish

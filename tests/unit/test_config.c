@@ -19,7 +19,7 @@ static const char good[] =
     "\n"
     "[job dc1]\n"
     "targets = 198.18.0.0/16, 198.18.1-3.1-254\n"
-    "    host.example\n"
+    "    host.example   ; a comment on a continuation line\n"
     "targets = 198.19.0.0/24\n"
     "exclude = 198.18.200.0/24\n"
     "ports = 22,80,445\n"

@@ -17,7 +17,7 @@ START_TEST(rules)
     } rows[] = {
         {62, 64240, "M5B4ST11NW7", "Linux (passive: TTL 64, 2 hops, window 64240, options M5B4ST11NW7, DF)", 70},
         {64, 65160, "M5B4NNSNW7", "Linux (timestamps off) (passive: TTL 64, 0 hops, window 65160, options M5B4NNSNW7, DF)", 55},
-        {127, 8192, "M5B4NW8NNS", "Windows (passive: TTL 128, 1 hops, window 8192, options M5B4NW8NNS, DF)", 70},
+        {127, 8192, "M5B4NW8NNS", "Windows (passive: TTL 128, 1 hop, window 8192, options M5B4NW8NNS, DF)", 70},
         {120, 8192, "M5B4", "Windows (passive: TTL 128, 8 hops, window 8192, options M5B4, DF)", 45},
         {250, 4128, "M218", "network device, Solaris or AIX (passive: TTL 255, 5 hops, window 4128, options M218, DF)", 30},
         {60, 1024, "", "Unix-like (passive: TTL 64, 4 hops, window 1024, options none, DF)", 35},

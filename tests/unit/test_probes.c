@@ -45,12 +45,12 @@ START_TEST(syn_fields)
 {
     uint8_t f[AS_FRAME_MAX];
     size_t n = build(&as_probe_tcp_syn, f, 445);
-    ck_assert_uint_eq(n, 14 + 20 + 24);
+    ck_assert_uint_eq(n, 14 + 20 + 40);
     ck_assert_mem_eq(f, gw_mac, 6);
     ck_assert_mem_eq(f + 6, ctx.src_mac, 6);
     ck_assert_uint_eq(as_get16(f + 12), 0x0800);
     ck_assert_uint_eq(f[14], 0x45);
-    ck_assert_uint_eq(as_get16(f + 16), 44);
+    ck_assert_uint_eq(as_get16(f + 16), 60);
     ck_assert_uint_eq(f[22], 64);
     ck_assert_uint_eq(f[23], 6);
     ck_assert_uint_eq(as_get32(f + 26), SRC);
@@ -59,13 +59,19 @@ START_TEST(syn_fields)
     ck_assert_uint_eq(as_get16(f + 34), 40000);
     ck_assert_uint_eq(as_get16(f + 36), 445);
     ck_assert_uint_eq(as_get32(f + 38), as_cookie(&ctx.key, AS_PROBE_TCP_SYN, SRC, DST, 40000, 445));
-    ck_assert_uint_eq(f[46] >> 4, 6);          /* data offset: 24 bytes */
+    ck_assert_uint_eq(f[46] >> 4, 10);         /* data offset: 40 bytes */
     ck_assert_uint_eq(f[47], AS_TH_SYN);
     ck_assert_uint_eq(as_get16(f + 48), 1024);
     ck_assert_uint_eq(f[54], 2);               /* MSS option */
     ck_assert_uint_eq(as_get16(f + 56), 1460);
-    uint32_t pseudo = as_pseudo_header_sum(SRC, DST, 6, 24);
-    ck_assert_uint_eq(as_inet_checksum(f + 34, 24, pseudo), 0);
+    ck_assert_uint_eq(f[58], 4);               /* SACK permitted */
+    ck_assert_uint_eq(f[60], 8);               /* timestamps */
+    ck_assert_uint_eq(as_get32(f + 62), 1);
+    ck_assert_uint_eq(f[70], 1);               /* NOP, window scale 7 */
+    ck_assert_uint_eq(f[71], 3);
+    ck_assert_uint_eq(f[73], 7);
+    uint32_t pseudo = as_pseudo_header_sum(SRC, DST, 6, 40);
+    ck_assert_uint_eq(as_inet_checksum(f + 34, 40, pseudo), 0);
 }
 END_TEST
 
