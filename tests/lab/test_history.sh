@@ -168,7 +168,7 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 cols = ("address,status,mac,mac_vendor,dns_name,netbios_name,os_name,os_accuracy,os_vendor,"
         "os_family,os_type,os_cpe,open_ports,filtered_login_ports,managed,agent,deploy,"
-        "first_seen,last_seen,seen_count,scan_id").split(",")
+        "first_seen,last_seen,seen_count,scan_id,firewall_suspect,firewall_note").split(",")
 assert list(rows[0].keys()) == cols, rows[0].keys()
 by = {r["address"]: r for r in rows}
 assert by["198.18.1.40"]["dns_name"].startswith("web01."), by["198.18.1.40"]
