@@ -246,6 +246,30 @@ static int load_views(as_store *dst, as_store *const *srcs, const mg_group *g, a
     return 0;
 }
 
+/* Counts of the round: the members', plus what earlier shards brought in. */
+static as_scan_stats round_stats(as_store *dst, const mg_group *g, int64_t id, int64_t nup)
+{
+    int64_t probes = 0, replies = 0, addresses = 0;
+    char e[64];
+    sqlite3_stmt *s = g->dst_id > 0 ? as_origin_prepare(dst, "SELECT coalesce(probes_sent, 0), "
+        "coalesce(replies, 0), coalesce(addresses, 0) FROM scan WHERE id = ?1", e, sizeof e) : NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            probes = sqlite3_column_int64(s, 0);
+            replies = sqlite3_column_int64(s, 1);
+            addresses = sqlite3_column_int64(s, 2);
+        }
+        sqlite3_finalize(s);
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        probes += g->m[i]->probes;
+        replies += g->m[i]->replies;
+        addresses = g->m[i]->addresses > addresses ? g->m[i]->addresses : addresses;
+    }
+    return (as_scan_stats){(uint64_t)addresses, (uint64_t)nup, (uint64_t)probes, (uint64_t)replies};
+}
+
 static int write_round(as_store *dst, as_store *const *srcs, mg_group *g, const as_scan_view *v,
                        size_t nv, as_merge_result *r, char *err, size_t errlen)
 {
@@ -275,25 +299,7 @@ static int write_round(as_store *dst, as_store *const *srcs, mg_group *g, const 
         sqlite3_exec(dst->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
-    int64_t probes = 0, replies = 0, addresses = 0;
-    sqlite3_stmt *s = g->dst_id > 0 ? as_origin_prepare(dst, "SELECT coalesce(probes_sent, 0), "
-        "coalesce(replies, 0), coalesce(addresses, 0) FROM scan WHERE id = ?1", err, errlen) : NULL;
-    if (s) {
-        /* the round's earlier shards were counted when they came in */
-        sqlite3_bind_int64(s, 1, id);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            probes = sqlite3_column_int64(s, 0);
-            replies = sqlite3_column_int64(s, 1);
-            addresses = sqlite3_column_int64(s, 2);
-        }
-        sqlite3_finalize(s);
-    }
-    for (size_t i = 0; i < g->n; i++) {
-        probes += g->m[i]->probes;
-        replies += g->m[i]->replies;
-        addresses = g->m[i]->addresses > addresses ? g->m[i]->addresses : addresses;
-    }
-    as_scan_stats stats = {(uint64_t)addresses, (uint64_t)nup, (uint64_t)probes, (uint64_t)replies};
+    as_scan_stats stats = round_stats(dst, g, id, nup);
     rc = as_store_end_scan(dst, id, complete ? AS_SCAN_COMPLETE : AS_SCAN_INTERRUPTED,
                            group_finished(g), &stats, err, errlen);
     r->hosts += nup;

@@ -8,6 +8,8 @@
 
 #define AS_CONFIG_DEFAULT_PATH "/etc/agentscan/agentscan.conf"
 #define AS_JOB_NAME_MAX 64
+/* One value (or list item): `config show` must print "key = VALUE" within inih's line. */
+#define AS_CFG_MAX_VALUE 176
 
 /* Every option, in the order `config show` prints them. The names are in the table
  * (config_table.c); where a `scan` flag means the same, the key has the flag's name. */

@@ -127,6 +127,16 @@ static void check_job(const as_config *cfg, const as_job *j, int files, char *er
         errf(err, errlen, nerr, cfg->path, as_job_line(cfg, j, AS_OPT_MIN_RATE), "job '%s': "
              "min-rate %s is above max-rate %s", j->name, as_job_get(j, AS_OPT_MIN_RATE),
              as_job_get(j, AS_OPT_MAX_RATE));
+    for (int i = 0; i < AS_OPT_COUNT; i++) {
+        const char *v = as_job_get(j, i);
+        size_t n = v ? strlen(v) : 0;
+        for (const char *p = v; p && *p; p++)
+            n += *p == '%';     /* printed back as "%%" */
+        if (n > AS_CFG_MAX_VALUE && (as_opt_get(i)->type == AS_T_PATH || as_opt_get(i)->type == AS_T_NAME))
+            errf(err, errlen, nerr, cfg->path, as_job_line(cfg, j, i), "job '%s': %s is longer "
+                 "than %d characters once %%j and %%h are expanded", j->name, as_opt_get(i)->name,
+                 AS_CFG_MAX_VALUE);
+    }
     if (files)
         check_files(cfg, j, err, errlen, nerr);
 }

@@ -371,6 +371,11 @@ int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *
     double d;
     if (o == NULL)
         return fail(err, errlen, "unknown option%s", "");
+    /* "key =;x" reads as ";x", but printed back as "key = ;x" it is a comment. */
+    if (v[0] == ';')
+        return fail(err, errlen, "a value cannot start with ';' (it reads as a comment): '%s'", v);
+    if (strlen(v) > AS_CFG_MAX_VALUE)
+        return fail(err, errlen, "value longer than 176 characters: '%s...'", v);
     switch (o->type) {
     case AS_T_TARGETS:
         return parse_targets(v, out, outlen, err, errlen);

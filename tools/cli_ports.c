@@ -51,56 +51,67 @@ static int from_job(as_sends *s, const char *config, const char *job)
     return rc;
 }
 
-int cli_ports(int argc, char **argv)
+typedef struct ports_args {
+    const char *db, *config, *job, *format;
+    int64_t scan;
+    int from_db, nflags;
+    char **flags;               /* scan flags, applied last */
+    char targets[512];
+} ports_args;
+
+static int parse(ports_args *a, int argc, char **argv)
 {
-    const char *db = NULL, *config = NULL, *job = NULL, *format = "text", *v;
-    int64_t scan = 0;
-    int from_db = 0, nflags = 0;
-    char **flags = calloc((size_t)argc + 1, sizeof *flags), targets[512] = "";
-    if (flags == NULL)
-        return cli_fail(AS_ERR_FAIL, "out of memory");
-    int rc = 0;
-    for (int i = 1; i < argc && rc == 0; i++) {
+    const char *v;
+    for (int i = 1; i < argc; i++) {
         int r;
         if ((r = cli_opt_value(argc, argv, &i, "--db", &v)) > 0)
-            db = v, from_db = 1;
+            a->db = v, a->from_db = 1;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--config", &v)) > 0)
-            config = v;
+            a->config = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--job", &v)) > 0)
-            job = v;
+            a->job = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--format", &v)) > 0)
-            format = v;
+            a->format = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--scan", &v)) > 0) {
-            from_db = 1;
-            rc = cli_scan_id("ports", v, &scan);
+            a->from_db = 1;
+            if (cli_scan_id("ports", v, &a->scan) != 0)
+                return AS_ERR_USAGE;
         } else if (r < 0)
-            rc = cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[i]);
-        else if (strcmp(argv[i], "--help") == 0) {
-            free(flags);
-            return puts(USAGE) < 0;
-        } else if (argv[i][0] != '-') {
-            size_t used = strlen(targets);
-            snprintf(targets + used, sizeof targets - used, "%s%s", used ? " " : "", argv[i]);
+            return cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[i]);
+        else if (strcmp(argv[i], "--help") == 0)
+            return puts(USAGE) < 0 ? AS_ERR_FAIL : -1;
+        else if (argv[i][0] != '-') {
+            size_t used = strlen(a->targets);
+            snprintf(a->targets + used, sizeof a->targets - used, "%s%s", used ? " " : "", argv[i]);
         } else {
-            flags[nflags++] = argv[i];
+            a->flags[a->nflags++] = argv[i];
             if ((!strcmp(argv[i], "-p") || !strcmp(argv[i], "--dns-servers") || !strcmp(argv[i], "-S"))
                 && i + 1 < argc)
-                flags[nflags++] = argv[++i];
+                a->flags[a->nflags++] = argv[++i];
         }
     }
+    return 0;
+}
+
+int cli_ports(int argc, char **argv)
+{
+    ports_args a = {.format = "text", .flags = calloc((size_t)argc + 1, sizeof(char *))};
+    if (a.flags == NULL)
+        return cli_fail(AS_ERR_FAIL, "out of memory");
+    int rc = parse(&a, argc, argv);
     as_sends s;
     char err[1024];
     as_sends_defaults(&s);
-    if (rc == 0 && job)
-        rc = from_job(&s, config, job);
-    else if (rc == 0 && from_db)
-        rc = from_scan(&s, db, scan);
-    if (rc == 0 && *targets)
-        snprintf(s.targets, sizeof s.targets, "%s", targets);
-    if (rc == 0 && as_sends_args(&s, nflags, flags, err, sizeof err) != 0)
+    if (rc == 0 && a.job)
+        rc = from_job(&s, a.config, a.job);
+    else if (rc == 0 && a.from_db)
+        rc = from_scan(&s, a.db, a.scan);
+    if (rc == 0 && *a.targets)
+        snprintf(s.targets, sizeof s.targets, "%s", a.targets);
+    if (rc == 0 && as_sends_args(&s, a.nflags, a.flags, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_USAGE, "%s", err);
-    if (rc == 0 && as_sends_print(&s, "/etc/resolv.conf", format, stdout, err, sizeof err) != 0)
+    if (rc == 0 && as_sends_print(&s, "/etc/resolv.conf", a.format, stdout, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_USAGE, "%s", err);
-    free(flags);
-    return rc;
+    free(a.flags);
+    return rc < 0 ? 0 : rc;     /* -1: --help was printed */
 }

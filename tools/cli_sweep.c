@@ -168,6 +168,48 @@ static void check_user(const as_job *job)
                "  install -d -o agentscan -g agentscan -m 0750 %s\n", dir, dir);
 }
 
+/* Writes the units and drop-ins of one job, then enables its timer (unless told not to). */
+static int install(const as_config *cfg, const as_job *j, const char *unit_dir, int enable)
+{
+    char exe[PATH_MAX], conf[PATH_MAX], err[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || realpath(cfg->path, conf) == NULL)
+        return cli_fail(1, "cannot find this program's or the configuration's path");
+    exe[n] = '\0';
+    char *cal[] = {"systemd-analyze", "calendar", (char *)as_job_get(j, AS_OPT_SCHEDULE), NULL};
+    if (access("/usr/bin/systemd-analyze", X_OK) == 0 && run(cal, 1) != 0)
+        return cli_fail(2, "job '%s': systemd rejects schedule '%s'", j->name, cal[2]);
+    char *timer = NULL, *service = NULL;
+    int rc = 0;
+    if (as_timer_dropins(cfg, j, exe, conf, &timer, &service, err, sizeof err) != 0)
+        rc = cli_fail(2, "%s", err);
+    if (rc == 0)
+        rc = install_templates(unit_dir);
+    if (rc == 0)
+        rc = write_dropin(unit_dir, j->name, "timer", timer);
+    if (rc == 0)
+        rc = write_dropin(unit_dir, j->name, "service", service);
+    free(timer);
+    free(service);
+    if (rc != 0)
+        return rc;
+    check_user(j);
+    char unit[128];
+    snprintf(unit, sizeof unit, "agentscan-sweep@%s.timer", j->name);
+    char *reload[] = {"systemctl", "daemon-reload", NULL};
+    char *on[] = {"systemctl", "enable", "--now", unit, NULL};
+    if (!enable)
+        printf("to enable: systemctl daemon-reload && systemctl enable --now %s\n", unit);
+    else if (run(reload, 0) != 0 || run(on, 0) != 0)
+        return cli_fail(1, "systemctl failed; the unit files are in place: run "
+                        "'systemctl daemon-reload && systemctl enable --now %s'", unit);
+    else
+        printf("enabled %s (next run: systemctl list-timers %s)\n", unit, unit);
+    return 0;
+}
+
+#define TIMER_USAGE "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]"
+
 int cli_install_timer(int argc, char **argv)
 {
     const char *path = NULL, *job = NULL, *unit_dir = "/etc/systemd/system", *v;
@@ -183,54 +225,17 @@ int cli_install_timer(int argc, char **argv)
         else if (strcmp(argv[i], "--no-enable") == 0)
             enable = 0;
         else if (argv[i][0] == '-' || job != NULL)
-            return cli_fail(2, "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]");
+            return cli_fail(2, "%s", TIMER_USAGE);
         else
             job = argv[i];
     }
     if (job == NULL)
-        return cli_fail(2, "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]");
+        return cli_fail(2, "%s", TIMER_USAGE);
     as_config cfg;
     if (cli_load_config(path, &cfg) != 0)
         return 2;
     const as_job *j = as_config_job(&cfg, job);
-    char exe[PATH_MAX], conf[PATH_MAX], err[1024];
-    char *timer = NULL, *service = NULL;
-    int rc = 0;
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (j == NULL)
-        rc = cli_fail(2, "no job '%s' in %s", job, cfg.path);
-    else if (n <= 0 || realpath(cfg.path, conf) == NULL)
-        rc = cli_fail(1, "cannot find this program's or the configuration's path");
-    if (rc == 0) {
-        exe[n] = '\0';
-        char *cal[] = {"systemd-analyze", "calendar", (char *)as_job_get(j, AS_OPT_SCHEDULE), NULL};
-        if (access("/usr/bin/systemd-analyze", X_OK) == 0 && run(cal, 1) != 0)
-            rc = cli_fail(2, "job '%s': systemd rejects schedule '%s'", job, as_job_get(j, AS_OPT_SCHEDULE));
-    }
-    if (rc == 0 && as_timer_dropins(&cfg, j, exe, conf, &timer, &service, err, sizeof err) != 0)
-        rc = cli_fail(2, "%s", err);
-    if (rc == 0)
-        rc = install_templates(unit_dir);
-    if (rc == 0)
-        rc = write_dropin(unit_dir, job, "timer", timer);
-    if (rc == 0)
-        rc = write_dropin(unit_dir, job, "service", service);
-    if (rc == 0) {
-        check_user(j);
-        char unit[128];
-        snprintf(unit, sizeof unit, "agentscan-sweep@%s.timer", job);
-        char *reload[] = {"systemctl", "daemon-reload", NULL};
-        char *on[] = {"systemctl", "enable", "--now", unit, NULL};
-        if (!enable)
-            printf("to enable: systemctl daemon-reload && systemctl enable --now %s\n", unit);
-        else if (run(reload, 0) != 0 || run(on, 0) != 0)
-            rc = cli_fail(1, "systemctl failed; the unit files are in place: run "
-                          "'systemctl daemon-reload && systemctl enable --now %s'", unit);
-        else
-            printf("enabled %s (next run: systemctl list-timers %s)\n", unit, unit);
-    }
-    free(timer);
-    free(service);
+    int rc = j ? install(&cfg, j, unit_dir, enable) : cli_fail(2, "no job '%s' in %s", job, cfg.path);
     as_config_free(&cfg);
     return rc;
 }

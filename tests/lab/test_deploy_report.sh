@@ -39,7 +39,8 @@ db = $X/lab.db
 EOF
 check "sweep" timeout 120 ip netns exec "$LAB_SCAN_NS" "$A" sweep lab --config "$X/dr.conf" \
     --no-progress >"$X/sweep.out" 2>"$X/sweep.err"
-check "deploy-report --format json" "$A" deploy-report --db "$X/lab.db" --format json >"$X/dr.json"
+"$A" deploy-report --db "$X/lab.db" --format json >"$X/dr.json"
+check "deploy-report --format json exits 0" test $? -eq 0
 "$A" deploy-report --db "$X/lab.db" >"$X/dr.txt"
 check "the report is from the scanner's address" grep -q "scanner $LAB_SCAN_ADDR\$" "$X/dr.txt"
 
@@ -108,7 +109,8 @@ sys.exit(1 if bad else 0)
 PY
 
 say "ports: what the stored scan sent, as a firewall request"
-check "ports --db (text)" "$A" ports --db "$X/lab.db" >"$X/ports.txt"
+"$A" ports --db "$X/lab.db" >"$X/ports.txt"
+check "ports --db exits 0" test $? -eq 0
 check "names the ICMP echo" grep -q "icmp echo-request (type 8)" "$X/ports.txt"
 check "names the ACK to tcp/80" grep -q "tcp/80: ACK without SYN" "$X/ports.txt"
 check "names the SYN ports" grep -q "tcp/22-23,25,80,135,137-139,443,445,513-514,1002,1610,3389,52028: SYN" "$X/ports.txt"

@@ -105,6 +105,22 @@ say "retention: keep-scans = 2"
 check "lab.db holds 2 of 3 scans" test "$(scans lab)" -eq 2
 check "the prune was reported" grep -q "pruned 1 scan" "$X/lab.err"
 
+# start_slow NAME: a background sweep of job slow. `ip netns exec` execs agentscan, so $BG
+# is the sweep's own PID (the one its lock holds); wait_bg bounds the wait to 120 s.
+start_slow() {
+    ip netns exec "$LAB_SCAN_NS" "$A" sweep slow --config "$X/sweep.conf" >"$X/$1.out" 2>"$X/$1.err" &
+    BG=$!
+}
+wait_bg() {
+    for _ in $(seq 1200); do
+        kill -0 "$BG" 2>/dev/null || { wait "$BG"; return; }
+        sleep 0.1
+    done
+    kill -KILL "$BG"
+    wait "$BG"
+    return 124
+}
+
 say "a concurrent second sweep is refused"
 wait_lock() {  # wait_lock JOB: until the lock file names a running sweep (10 s at most)
     for _ in $(seq 100); do
@@ -113,25 +129,20 @@ wait_lock() {  # wait_lock JOB: until the lock file names a running sweep (10 s 
     done
     return 1
 }
-timeout 120 ip netns exec "$LAB_SCAN_NS" "$A" sweep slow --config "$X/sweep.conf" \
-    >"$X/slow1.out" 2>"$X/slow1.err" &
-BG=$!
+start_slow slow1
 check "the first sweep holds the lock" wait_lock slow
 check "the second sweep exits 2" expect_status 2 slow
 check "it says who holds the lock" grep -q "already being swept (pid $BG holds" "$X/slow.err"
 check "the second sweep started no scan" test "$(scans slow)" -eq 1
-wait "$BG"
-check "the first sweep finished normally" test $? -eq 0
+check "the first sweep finished normally" wait_bg
 
 say "a sweep killed mid-way leaves a stale lock; the next one takes it over"
-timeout 120 ip netns exec "$LAB_SCAN_NS" "$A" sweep slow --config "$X/sweep.conf" \
-    >"$X/slow2.out" 2>"$X/slow2.err" &
-BG=$!
+start_slow slow2
 wait_lock slow
 sleep 1
 check "the lock names the sweep we started" test "$(lock_pid slow)" = "$BG"
 kill -KILL "$BG"
-wait "$BG" 2>/dev/null
+wait_bg
 check "the killed sweep left its scan running" test "$(sqlite3 "file:$X/slow.db?mode=ro" \
     "SELECT status FROM scan ORDER BY id DESC LIMIT 1")" = running
 check "the next sweep runs" expect_status 0 slow
