@@ -369,6 +369,7 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
         if (rc == -AS_ERR_DB)
             snprintf(err, errlen, "%s", s->store_err);
         sum->addresses = s->naddr;
+        sum->source_ip = s->nif.src_ip;
         sum->probes_sent = s->tx.sent;
         sum->replies = s->replies;
         sum->hosts_up = s->hosts_up;

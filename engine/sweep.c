@@ -38,25 +38,13 @@ static void note(const sweep *w, const char *fmt, ...)
     w->so->log(w->so->log_ctx, msg);
 }
 
-/* The address the probes left from: the same lookup the scan makes (route, interface;
- * no packet is sent), kept as the scan's provenance for the deploy report's rules. */
-static uint32_t source_address(const as_scan_opts *o)
-{
-    as_netif nif;
-    char e[256];
-    if (as_targets_count(o->targets) == 0 ||
-        as_netif_lookup(&nif, o->iface, o->src_ip, as_targets_get(o->targets, 0), e, sizeof e) != 0)
-        return o->src_ip;
-    return nif.src_ip;
-}
-
 static int record_origin(sweep *w, char *err, size_t errlen)
 {
     const as_scan_opts *o = &w->js.o;
     as_origin og = {
         .gateway = as_job_get(w->job, AS_OPT_GATEWAY), .job = w->job->name,
         .shard_k = o->shard_n > 1 ? o->shard_k + 1 : 0, .shard_n = o->shard_n > 1 ? o->shard_n : 0,
-        .seed = o->seed, .source_ip = source_address(o), .origin_scan = w->r->scan.scan_id,
+        .seed = o->seed, .source_ip = w->r->scan.source_ip, .origin_scan = w->r->scan.scan_id,
         .origin_started = 0,       /* the scan row's own start time */
     };
     return as_origin_record(w->st, w->r->scan.scan_id, &og, err, errlen);

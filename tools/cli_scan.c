@@ -11,6 +11,7 @@
 #include "db/store.h"
 #include "engine/errors.h"
 #include "engine/portspec.h"
+#include "db/reports.h"
 #include "engine/scan.h"
 #include "fingerprints/osfp.h"
 #include "tools/cli.h"
@@ -282,6 +283,21 @@ static int write_xml(const scan_args *a, as_store *st, int64_t scan_id, const as
     return rc;
 }
 
+/* Which gateway and source address ran the scan: deploy-report names it in its rules. */
+static void record_origin(const scan_args *a, as_store *st, const as_scan_summary *sum)
+{
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    as_origin og = {
+        .gateway = host, .job = NULL,
+        .shard_k = a->o.shard_n > 1 ? a->o.shard_k + 1 : 0, .shard_n = a->o.shard_n > 1 ? a->o.shard_n : 0,
+        .seed = a->o.seed, .source_ip = sum->source_ip, .origin_scan = sum->scan_id,
+    };
+    char err[256];
+    if (as_origin_record(st, sum->scan_id, &og, err, sizeof err) != 0)
+        fprintf(stderr, "agentscan: warning: cannot record where the scan ran: %s\n", err);
+}
+
 int cli_scan(int argc, char **argv)
 {
     scan_args a;
@@ -318,8 +334,10 @@ int cli_scan(int argc, char **argv)
         as_scan_summary sum;
         memset(&sum, 0, sizeof sum);
         int r = as_scan_run(&a.o, &sum, err, sizeof err);
-        if (sum.scan_id > 0)
+        if (sum.scan_id > 0) {
             record_coverage(&a, st, sum.scan_id);
+            record_origin(&a, st, &sum);
+        }
         if (r < 0)
             rc = cli_fail(-r, "%s", err);
         else {
