@@ -95,6 +95,9 @@ void as_patch_eth_ip(uint8_t *frame, const uint8_t dst_mac[6], uint32_t dst_ip, 
 struct libnet_context;
 int as_template_from_libnet(struct libnet_context *l, as_template *t, char *err, size_t errlen);
 struct libnet_context *as_libnet_builder(char *err, size_t errlen);
+/* A TCP template (window 1024, addresses and ports to be patched) with these options. */
+int as_template_tcp(as_template *t, const as_probe_ctx *ctx, uint16_t sport, uint8_t flags,
+                    const uint8_t *opts, size_t optlen, char *err, size_t errlen);
 /* Recomputes the TCP checksum of an Ethernet+IPv4+TCP frame of len bytes. */
 void as_patch_tcp_checksum(uint8_t *frame, size_t len);
 /* ICMP unreachable codes that make a port filtered (nmap: 3/1,2,3,9,10,13); name or NULL. */

@@ -11,22 +11,7 @@
 
 static int ack_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size_t errlen)
 {
-    libnet_t *l = as_libnet_builder(err, errlen);
-    if (l == NULL)
-        return -1;
-    uint8_t zero_mac[6] = {0};
-    int ok = libnet_build_tcp((uint16_t)(ctx->src_port + ACK_OFFSET), 0, 0, 0, TH_ACK, 1024, 0, 0,
-                              LIBNET_TCP_H, NULL, 0, l, 0) != -1 &&
-             libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, 0, 0, ctx->ttl, IPPROTO_TCP, 0,
-                               htonl(ctx->src_ip), 0, NULL, 0, l, 0) != -1 &&
-             libnet_build_ethernet(zero_mac, ctx->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1;
-    int rc = -1;
-    if (!ok)
-        snprintf(err, errlen, "libnet: cannot build ACK template: %s", libnet_geterror(l));
-    else
-        rc = as_template_from_libnet(l, t, err, errlen);
-    libnet_destroy(l);
-    return rc;
+    return as_template_tcp(t, ctx, (uint16_t)(ctx->src_port + ACK_OFFSET), TH_ACK, NULL, 0, err, errlen);
 }
 
 static size_t ack_make(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,

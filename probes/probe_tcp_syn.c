@@ -14,25 +14,9 @@
 
 static int syn_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size_t errlen)
 {
-    libnet_t *l = as_libnet_builder(err, errlen);
-    if (l == NULL)
-        return -1;
     /* MSS 1460, SACK permitted, timestamp (TSval 1, TSecr 0), NOP, window scale 7. */
-    static const uint8_t mss[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
-    uint8_t zero_mac[6] = {0};
-    int ok = libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
-             libnet_build_tcp((uint16_t)(ctx->src_port + SYN_OFFSET), 0, 0, 0, TH_SYN, 1024, 0, 0,
-                              LIBNET_TCP_H + sizeof mss, NULL, 0, l, 0) != -1 &&
-             libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H + sizeof mss, 0, 0, 0, ctx->ttl,
-                               IPPROTO_TCP, 0, htonl(ctx->src_ip), 0, NULL, 0, l, 0) != -1 &&
-             libnet_build_ethernet(zero_mac, ctx->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1;
-    int rc = -1;
-    if (!ok)
-        snprintf(err, errlen, "libnet: cannot build SYN template: %s", libnet_geterror(l));
-    else
-        rc = as_template_from_libnet(l, t, err, errlen);
-    libnet_destroy(l);
-    return rc;
+    static const uint8_t opts[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+    return as_template_tcp(t, ctx, (uint16_t)(ctx->src_port + SYN_OFFSET), TH_SYN, opts, sizeof opts, err, errlen);
 }
 
 static size_t syn_make(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,

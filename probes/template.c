@@ -70,6 +70,28 @@ int as_template_from_libnet(libnet_t *l, as_template *t, char *err, size_t errle
     return 0;
 }
 
+int as_template_tcp(as_template *t, const as_probe_ctx *ctx, uint16_t sport, uint8_t flags,
+                    const uint8_t *opts, size_t optlen, char *err, size_t errlen)
+{
+    libnet_t *l = as_libnet_builder(err, errlen);
+    if (l == NULL)
+        return -1;
+    uint8_t zero_mac[6] = {0};
+    uint16_t tcplen = (uint16_t)(LIBNET_TCP_H + optlen);
+    int ok = (optlen == 0 || libnet_build_tcp_options(opts, (uint32_t)optlen, l, 0) != -1) &&
+             libnet_build_tcp(sport, 0, 0, 0, flags, 1024, 0, 0, tcplen, NULL, 0, l, 0) != -1 &&
+             libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + tcplen), 0, 0, 0, ctx->ttl, IPPROTO_TCP, 0,
+                               htonl(ctx->src_ip), 0, NULL, 0, l, 0) != -1 &&
+             libnet_build_ethernet(zero_mac, ctx->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1;
+    int rc = -1;
+    if (!ok)
+        snprintf(err, errlen, "libnet: cannot build TCP template: %s", libnet_geterror(l));
+    else
+        rc = as_template_from_libnet(l, t, err, errlen);
+    libnet_destroy(l);
+    return rc;
+}
+
 const char *as_unreach_reason(uint8_t code)
 {
     switch (code) {
