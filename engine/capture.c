@@ -3,6 +3,8 @@
 #include "engine/capture.h"
 
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -64,7 +66,7 @@ int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, 
     pcap_set_snaplen(p, AS_FRAME_CAP);
     pcap_set_promisc(p, 0);
     pcap_set_immediate_mode(p, 1);
-    pcap_set_buffer_size(p, 16 << 20);
+    pcap_set_buffer_size(p, 8 << 20);
     pcap_set_timeout(p, 10);
     int rc = pcap_activate(p);
     if (rc < 0) {
@@ -90,6 +92,10 @@ int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, 
     }
     pcap_freecode(&prog);
     pcap_setdirection(p, PCAP_D_IN);
+    /* libpcap 1.10 filters our own probes out in user space only; tell the kernel not to
+     * copy them to this socket at all (Linux 4.20+; harmless where unsupported). */
+    int one = 1;
+    setsockopt(pcap_fileno(p), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
     if (pcap_setnonblock(p, 1, ebuf) < 0) {
         snprintf(err, errlen, "cannot capture on %s: %s", ifname, ebuf);
         pcap_close(p);

@@ -111,7 +111,7 @@ static int resolve_gateway(as_scanner *s, char *err, size_t errlen)
     for (int attempt = 0; attempt < 3 && !s->nif.have_gw_mac; attempt++) {
         uint8_t *frame = as_txsock_slot(&s->tx);
         as_txsock_commit(&s->tx, as_probe_arp.make(&s->tmpl[AS_PROBE_ARP], &s->ctx, frame, NULL,
-                                                   s->nif.gateway, 0));
+                                                   s->nif.gateway, 0, 0));
         as_txsock_flush(&s->tx);
         uint64_t until = as_now_us() + 500000;
         while (!s->nif.have_gw_mac && as_now_us() < until) {
@@ -234,10 +234,11 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
     as_permute_init(&s->perm, s->naddr * s->nslots, o->seed ? o->seed : s->ctx.key.k0);
     s->rng = s->ctx.key.k1;
     /* Liveness sends two different probes per address; one retry pass for the silent ones
-     * makes losing all four very unlikely. -Pn makes one pass over every (address, port):
-     * an address that answered none of its ports is taken as dead (masscan's choice), and
-     * the unanswered ports of addresses that did answer are retried one by one afterwards. */
-    s->passes = 1 + (unsigned)(!o->no_ping && o->max_retries > 0 ? 1 : 0);
+     * makes losing all four very unlikely. -Pn sweeps every (address, port) and then once
+     * more for the addresses that answered nothing (a host with one answering port must
+     * not vanish with one lost reply); the unanswered ports of addresses that did answer
+     * are retried one by one, statefully, afterwards. */
+    s->passes = 1 + (unsigned)(o->max_retries > 0 ? 1 : 0);
     s->shard_k = o->shard_n > 1 ? o->shard_k : 0;
     s->shard_n = o->shard_n > 1 ? o->shard_n : 1;
     s->cursor = s->shard_k;

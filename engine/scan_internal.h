@@ -64,6 +64,8 @@ typedef struct as_scanner {
     double cur_rate;                /* congestion control: current rate <= max_rate */
     uint64_t last_loss_us, last_raise_us;
     uint64_t loss_signals;
+    unsigned window_answers, window_losses;
+    int window_congested;
 
     as_fifo sendq;                  /* port probes of live hosts, to send now */
     as_fifo waitq;                  /* sent port probes, oldest first */
@@ -105,6 +107,7 @@ int as_scan_sweep_pending(const as_scanner *s, uint64_t now);
 void as_scan_requeue_pn(as_scanner *s, uint64_t now);
 void as_scan_congestion(as_scanner *s, uint64_t now);
 void as_scan_loss_signal(as_scanner *s, uint64_t now);
+void as_scan_answer_seen(as_scanner *s, int retransmitted);
 
 /* scan_reply.c */
 void as_scan_handle(as_scanner *s, const as_result *r);

@@ -119,6 +119,7 @@ static void handle_port(as_scanner *s, const as_result *r)
     ps->reason = r->reason;
     ps->reason_ttl = r->ttl;
     h->unknown--;
+    as_scan_answer_seen(s, ps->tries > 1);
     if (ps->tries > 1)
         as_scan_loss_signal(s, r->t_us);
     /* Karn's rule: only an answer to a probe sent once measures the round trip. */

@@ -16,11 +16,11 @@ static const uint8_t *mac_for(const as_scanner *s, const as_host *h)
     return s->nif.gw_mac;
 }
 
-static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, uint16_t port)
+static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, uint16_t port, unsigned attempt)
 {
     const as_probe_kind *k = as_probe_by_id(probe);
     uint8_t *frame = as_txsock_slot(&s->tx);
-    as_txsock_commit(&s->tx, k->make(&s->tmpl[probe], &s->ctx, frame, mac, ip, port));
+    as_txsock_commit(&s->tx, k->make(&s->tmpl[probe], &s->ctx, frame, mac, ip, port, attempt));
 }
 
 /* A port probe of a live host; 1 if one was queued for sending. */
@@ -31,13 +31,13 @@ static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
     as_port_slot *ps = &h->ports[pi];
     if (item & AS_ITEM_TIMING) {
         /* Not retried: without an answer the scan just keeps its current timeout. */
-        emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi]);
+        emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi], 1);
         h->timing_sent_us = now;
         return 1;
     }
     if (ps->state != AS_PORT_UNKNOWN)
         return 0;
-    emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi]);
+    emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi], ps->tries);
     ps->tries++;
     ps->sent_us = now;
     as_fifo_push(&s->waitq, item);
@@ -75,15 +75,15 @@ static int send_sweep_entry(as_scanner *s, uint64_t now)
          * the first slot, and later passes ask only those that have not answered. */
         if (slot != &s->slots[0] || (h != NULL && (h->flags & AS_HOST_UP)))
             return 0;
-        emit(s, AS_PROBE_ARP, NULL, ip, 0);
+        emit(s, AS_PROBE_ARP, NULL, ip, 0, s->pass);
         return 1;
     }
     /* A live host still gets its other liveness probe in the first pass (one more probe
      * per live host): which kinds it answers tells the deploy report what a firewall
      * blocks (scan_live.c). Later passes ask only the silent ones. */
-    if (h != NULL && !s->o->no_ping && (h->flags & AS_HOST_UP) && s->pass > 0)
+    if (h != NULL && (h->flags & AS_HOST_UP) && s->pass > 0)
         return 0;
-    emit(s, slot->probe, s->nif.gw_mac, ip, slot->port);
+    emit(s, slot->probe, s->nif.gw_mac, ip, slot->port, s->pass);
     return 1;
 }
 
@@ -161,12 +161,27 @@ void as_scan_requeue_pn(as_scanner *s, uint64_t now)
 }
 
 /* Congestion control, nmap's idea in a rate: an answer to a retransmission means a probe
- * or its answer was lost, so slow down by a quarter (at most once per timeout, never below
+ * or its answer was lost. Random loss of a few percent is not congestion and retries cover
+ * it, so slow down by a quarter only when over the last LOSS_WINDOW answers more than
+ * LOSS_CONGESTED of them needed a retransmission (at most once per timeout, never below
  * --min-rate); without loss, climb back by 5% of the maximum every 100 ms. */
+#define LOSS_WINDOW 64
+#define LOSS_CONGESTED 0.10
+
+void as_scan_answer_seen(as_scanner *s, int retransmitted)
+{
+    s->window_answers++;
+    s->window_losses += retransmitted != 0;
+    if (s->window_answers < LOSS_WINDOW)
+        return;
+    s->window_congested = (double)s->window_losses / (double)s->window_answers > LOSS_CONGESTED;
+    s->window_answers = s->window_losses = 0;
+}
+
 void as_scan_loss_signal(as_scanner *s, uint64_t now)
 {
     s->loss_signals++;
-    if (s->o->max_rate <= 0 || now < s->last_loss_us + as_rtt_timeout(&s->rtt))
+    if (!s->window_congested || s->o->max_rate <= 0 || now < s->last_loss_us + as_rtt_timeout(&s->rtt))
         return;
     s->last_loss_us = now;
     double r = s->cur_rate * 0.75;

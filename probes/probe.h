@@ -67,9 +67,10 @@ typedef struct as_probe_kind {
     /* Build the constant bytes; returns 0 or -1 with err. */
     int (*prepare)(as_template *t, const as_probe_ctx *ctx, char *err, size_t errlen);
     /* Write the probe for one target into out (AS_FRAME_MAX bytes); returns its length.
-     * Allocates nothing; only addresses, ports, cookie and checksums change. */
+     * Allocates nothing; only addresses, ports, cookie and checksums change. attempt counts
+     * retransmissions from 0 (the SYN probe sends each from another source port). */
     size_t (*make)(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,
-                   const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port);
+                   const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port, unsigned attempt);
     /* Does p answer a probe of this kind? Returns 1 and fills res, or 0. */
     int (*classify)(const as_packet *p, const as_probe_ctx *ctx, as_result *res);
 } as_probe_kind;
@@ -82,6 +83,11 @@ extern const as_probe_kind as_probe_arp;
 /* All kinds, NULL-terminated, and lookup by id. */
 extern const as_probe_kind *const as_probe_kinds[];
 const as_probe_kind *as_probe_by_id(uint8_t id);
+
+/* Source-port offset of the SYN probe's attempt a (0 for the first; the retransmissions use
+ * offsets the other kinds leave free), and the attempt an offset belongs to (-1: none). */
+uint16_t as_syn_port_offset(unsigned attempt);
+int as_syn_attempt_of(uint16_t offset);
 
 /* Runs every kind's classify over p; returns 1 with res filled by the first that claims it. */
 int as_classify(const as_packet *p, const as_probe_ctx *ctx, as_result *res);

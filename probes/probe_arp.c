@@ -31,8 +31,9 @@ static int arp_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size_
 }
 
 static size_t arp_make(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,
-                       const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port)
+                       const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port, unsigned attempt)
 {
+    (void)attempt;
     (void)ctx;
     (void)dst_mac;
     (void)dst_port;

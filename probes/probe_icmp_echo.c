@@ -28,8 +28,9 @@ static int echo_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size
 }
 
 static size_t echo_make(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,
-                        const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port)
+                        const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port, unsigned attempt)
 {
+    (void)attempt;
     (void)dst_port;
     uint32_t cookie = as_cookie(&ctx->key, AS_PROBE_ICMP_ECHO, ctx->src_ip, dst_ip, 0, 0);
     memcpy(out, t->bytes, t->len);

@@ -15,8 +15,9 @@ static int ack_prepare(as_template *t, const as_probe_ctx *ctx, char *err, size_
 }
 
 static size_t ack_make(const as_template *t, const as_probe_ctx *ctx, uint8_t *out,
-                       const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port)
+                       const uint8_t dst_mac[6], uint32_t dst_ip, uint16_t dst_port, unsigned attempt)
 {
+    (void)attempt;
     uint16_t sport = (uint16_t)(ctx->src_port + ACK_OFFSET);
     uint32_t cookie = as_cookie(&ctx->key, AS_PROBE_TCP_ACK, ctx->src_ip, dst_ip, sport, dst_port);
     memcpy(out, t->bytes, t->len);

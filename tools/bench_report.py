@@ -167,9 +167,9 @@ def parse_nmap_progress(path, total):
                        r"(?:[\w ]+ Timing: About ([\d.]+)% done)?", text)
     if not stats:
         return {"completed": 0, "progress": 0.0}
-    completed, _, undergoing, _, pct = stats[-1]
+    completed, up, undergoing, _, pct = stats[-1]
     done = int(completed) + int(undergoing) * float(pct or 0) / 100.0
-    return {"completed": int(completed), "progress": min(done, total)}
+    return {"completed": int(completed), "up": int(up), "progress": min(done, total)}
 
 
 def parse_agentscan_summary(path):
@@ -215,6 +215,7 @@ def cmd_record(a):
         try:
             seen, dropped = (int(x) for x in open(a.loss_counters).read().split()[:2])
             rec["loss_applied"] = dropped / seen if seen else None
+            rec["loss_counts"] = [dropped, seen]
         except (OSError, ValueError):
             rec["loss_applied"] = None
     open_set, hosts = set(), set()
@@ -439,12 +440,15 @@ def cmd_table(a):
     out.append("s0 rx counter sampled every 10 ms.")
     for j in jobs:
         notes = []
-        if j.get("loss_applied") is not None and j["loss"]:
-            notes.append(f"loss applied {j['loss_applied'] * 100:.2f}%")
+        if j.get("loss_counts") and j["loss"]:
+            d, s = j["loss_counts"]
+            notes.append(f"loss applied: {d:,} of {s:,} packets towards the scanner dropped"
+                         + (f" ({d / s * 100:.2f}%)" if s else ""))
         if j["tool"] == "nmap" and j.get("nmap"):
             n = j["nmap"]
             notes.append(f"nmap stopped at the cap after {n['progress']:,.0f} of "
-                         f"{j.get('addresses_total', 0):,} addresses ({n['completed']:,} hosts completed)")
+                         f"{j.get('addresses_total', 0):,} addresses ({n['completed']:,} hosts completed, "
+                         f"{n.get('up', 0)} found up; nmap writes a host once its port scan is done)")
             if j.get("projected_s"):
                 notes.append(f"projected full run {j['projected_s'] / 60:.0f} min")
         if j["tool"] == "masscan" and j.get("own_rate_median"):
@@ -455,9 +459,9 @@ def cmd_table(a):
             notes.append(f"agentscan counted {j['own_probes']:,} probes in {j['own_seconds']:.2f} s"
                          + (f" = {j['own_probes'] / j['own_seconds']:,.0f} pps" if j.get("mode") == "offline"
                             and j.get("own_seconds") else ""))
-        if j.get("missed_hosts") and j["hosts_true"]:
+        if j.get("missed_hosts") and j["hosts_true"] and j["tool"] != "nmap":
             notes.append("missed hosts " + " ".join(j["missed_hosts"][:5]))
-        if j.get("missed_ports") and j["open_true"]:
+        if j.get("missed_ports") and j["open_true"] and j["tool"] != "nmap":
             notes.append("missed ports " + " ".join(j["missed_ports"][:5]))
         if j.get("fp_hosts") or j.get("fp_ports"):
             notes.append("FP " + " ".join((j.get("fp_hosts") or []) + (j.get("fp_ports") or []))[:120])

@@ -27,7 +27,7 @@ static size_t build(const as_probe_kind *k, uint8_t *out, uint16_t port)
     as_template t;
     char err[256];
     ck_assert_int_eq(k->prepare(&t, &ctx, err, sizeof err), 0);
-    return k->make(&t, &ctx, out, gw_mac, DST, port);
+    return k->make(&t, &ctx, out, gw_mac, DST, port, 0);
 }
 
 START_TEST(siphash_reference_vector)
