@@ -556,6 +556,20 @@ def goals(jobs, windows, meta):
     for wd in windows:
         goal(wd["ok"], f"5 rate cap {wd['rate']:,} pps: max {wd['max_1s_all']:,} packets in a 1 s window "
              f"({wd['max_1s_all'] / wd['rate'] * 100:.1f}%, limit 105%), tcpdump dropped {wd['dropped']}")
+    os16, os24, nmo = find(jobs, "as-os"), find(jobs, "as-os-24"), find(jobs, "nmap-os")
+    if os16 or os24:
+        out.append("")
+        out.append("Goals (issue #4, OS detection):")
+    if os16 and m:
+        added = (w(os16) or 0) - (w(m) or 0)
+        goal(added < 2, f"-O adds {added:.1f} s to the ODAD sweep at --max-rate {m.get('rate')} "
+             f"({fnum(w(m), '{:.1f}')} s -> {fnum(w(os16), '{:.1f}')} s, {os16['hosts_found']} live hosts) (< 2 s)")
+    if os24 and nmo:
+        nm_os = nmo.get("projected_s") or w(nmo)
+        r = ratio(nm_os, w(os24))
+        capped = " (nmap capped; projected)" if nmo.get("signal") or nmo.get("exit") == 124 else ""
+        goal(r is not None and r >= 20, f"-O on the host /24s: agentscan {fnum(w(os24), '{:.1f}')} s, nmap -O "
+             f"{fnum(nm_os, '{:.1f}')} s{capped}: {fnum(r, '{:.0f}')}x faster (>= 20x)")
     return out
 
 
