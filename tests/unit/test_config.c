@@ -37,7 +37,7 @@ static const char good[] =
     "\n"
     "[job small]\n"
     "targets =\n"
-    "    10.0.0.1\n"
+    "    198.18.9.1\n"
     "ping = none\n"
     "max-rate = 100\n";
 
@@ -74,7 +74,7 @@ START_TEST(test_good)
     gw[63] = '\0';
     ck_assert_str_eq(as_job_get(j, AS_OPT_GATEWAY), gw);
     const as_job *s = as_config_job(&cfg, "small");
-    ck_assert_str_eq(as_job_get(s, AS_OPT_TARGETS), "10.0.0.1");
+    ck_assert_str_eq(as_job_get(s, AS_OPT_TARGETS), "198.18.9.1");
     ck_assert_str_eq(as_job_get(s, AS_OPT_MAX_RATE), "100");
     ck_assert_str_eq(as_job_get(s, AS_OPT_PORTS),
                      "22,23,25,80,135,137,138,139,443,445,513,514,1002,1610,3389,52028");
@@ -134,34 +134,34 @@ static const struct {
     const char *text, *error;   /* the whole message, or the first of several lines */
 } bad[] = {
     {"max-rate = 5\n", "t.conf:1: 'max-rate' before any section (put it under [defaults] or [job NAME])"},
-    {"[job a]\ntargets = 10.0.0.1\nmax_rate = 5\n", "t.conf:3: unknown key 'max_rate' (did you mean 'max-rate'?)"},
-    {"[job a]\ntargets = 10.0.0.1\nbogus = 1\n", "t.conf:3: unknown key 'bogus' (see 'agentscan config keys')"},
+    {"[job a]\ntargets = 198.18.9.1\nmax_rate = 5\n", "t.conf:3: unknown key 'max_rate' (did you mean 'max-rate'?)"},
+    {"[job a]\ntargets = 198.18.9.1\nbogus = 1\n", "t.conf:3: unknown key 'bogus' (see 'agentscan config keys')"},
     {"[job a]\n\ntargets = 198.18.1.300\n", "t.conf:3: targets: bad target '198.18.1.300': octet value 300 out of range (0-255) at position 10"},
-    {"[job a]\ntargets = 10.0.0.1\nmax-rate = fast\n", "t.conf:3: max-rate: must be a number from 1 to 100000000, not 'fast'"},
-    {"[job a]\ntargets = 10.0.0.1\nmax-retries = 2.5\n", "t.conf:3: max-retries: must be a whole number from 0 to 10, not '2.5'"},
-    {"[job a]\ntargets = 10.0.0.1\nos = maybe\n", "t.conf:3: os: must be yes or no, not 'maybe'"},
-    {"[job a]\ntargets = 10.0.0.1\nping = syn\n", "t.conf:3: ping: unknown liveness probe 'syn' (use echo, ack[:PORTS] or none)"},
-    {"[job a]\ntargets = 10.0.0.1\nping = none,echo\n", "t.conf:3: ping: 'none' cannot be combined with other probes: 'none,echo'"},
-    {"[job a]\ntargets = 10.0.0.1\nsource = 1.2.3\n", "t.conf:3: source: must be an IPv4 address, not '1.2.3'"},
-    {"[job a]\ntargets = 10.0.0.1\nshard = 3/2\n", "t.conf:3: shard: must be K/N with 1 <= K <= N <= 65536, not '3/2'"},
-    {"[job a]\ntargets = 10.0.0.1\ndb = x.db\n", "t.conf:3: db: must be an absolute path (sweeps run from /), not 'x.db'"},
-    {"[job a]\ntargets = 10.0.0.1\ndb = /x/%q.db\n", "t.conf:3: db: unknown escape in '/x/%q.db' (use %j for the job, %h for the host name, %% for %)"},
-    {"[job a]\ntargets = 10.0.0.1\nrandomized-delay = 5 parsecs\n", "t.conf:3: randomized-delay: must be a time span such as 90s, 15min, 2h, 1d, not '5 parsecs'"},
-    {"[job a]\ntargets = 10.0.0.1\nrandomized-delay = 2d\n", "t.conf:3: randomized-delay: must be a time span from 0s to 86400s (e.g. 90s, 15min, 2h), not '2d'"},
-    {"[job a]\ntargets = 10.0.0.1\nschedule = whenever\n", "t.conf:3: schedule: must be a systemd OnCalendar= expression (e.g. daily, 'Mon..Fri 02:00', '*-*-* 00/4:00:00'), not 'whenever'"},
-    {"[job a]\ntargets = 10.0.0.1\nschedule = daily\n  hourly\n", "t.conf:4: an indented line continues 'schedule', which takes one value (remove the indentation)"},
-    {"[job a]\ntargets = 10.0.0.1\nos = yes\nos = no\n", "t.conf:4: duplicate key 'os' (first set at line 3)"},
-    {"[job a]\ntargets = 10.0.0.1\njust words\n", "t.conf:3: expected 'key = value', '[section]' or a comment"},
-    {"[job a]\ntargets = 10.0.0.1\n[job a]\n", "t.conf:3: duplicate section [job a] (first at line 1)"},
+    {"[job a]\ntargets = 198.18.9.1\nmax-rate = fast\n", "t.conf:3: max-rate: must be a number from 1 to 100000000, not 'fast'"},
+    {"[job a]\ntargets = 198.18.9.1\nmax-retries = 2.5\n", "t.conf:3: max-retries: must be a whole number from 0 to 10, not '2.5'"},
+    {"[job a]\ntargets = 198.18.9.1\nos = maybe\n", "t.conf:3: os: must be yes or no, not 'maybe'"},
+    {"[job a]\ntargets = 198.18.9.1\nping = syn\n", "t.conf:3: ping: unknown liveness probe 'syn' (use echo, ack[:PORTS] or none)"},
+    {"[job a]\ntargets = 198.18.9.1\nping = none,echo\n", "t.conf:3: ping: 'none' cannot be combined with other probes: 'none,echo'"},
+    {"[job a]\ntargets = 198.18.9.1\nsource = 1.2.3\n", "t.conf:3: source: must be an IPv4 address, not '1.2.3'"},
+    {"[job a]\ntargets = 198.18.9.1\nshard = 3/2\n", "t.conf:3: shard: must be K/N with 1 <= K <= N <= 65536, not '3/2'"},
+    {"[job a]\ntargets = 198.18.9.1\ndb = x.db\n", "t.conf:3: db: must be an absolute path (sweeps run from /), not 'x.db'"},
+    {"[job a]\ntargets = 198.18.9.1\ndb = /x/%q.db\n", "t.conf:3: db: unknown escape in '/x/%q.db' (use %j for the job, %h for the host name, %% for %)"},
+    {"[job a]\ntargets = 198.18.9.1\nrandomized-delay = 5 parsecs\n", "t.conf:3: randomized-delay: must be a time span such as 90s, 15min, 2h, 1d, not '5 parsecs'"},
+    {"[job a]\ntargets = 198.18.9.1\nrandomized-delay = 2d\n", "t.conf:3: randomized-delay: must be a time span from 0s to 86400s (e.g. 90s, 15min, 2h), not '2d'"},
+    {"[job a]\ntargets = 198.18.9.1\nschedule = whenever\n", "t.conf:3: schedule: must be a systemd OnCalendar= expression (e.g. daily, 'Mon..Fri 02:00', '*-*-* 00/4:00:00'), not 'whenever'"},
+    {"[job a]\ntargets = 198.18.9.1\nschedule = daily\n  hourly\n", "t.conf:4: an indented line continues 'schedule', which takes one value (remove the indentation)"},
+    {"[job a]\ntargets = 198.18.9.1\nos = yes\nos = no\n", "t.conf:4: duplicate key 'os' (first set at line 3)"},
+    {"[job a]\ntargets = 198.18.9.1\njust words\n", "t.conf:3: expected 'key = value', '[section]' or a comment"},
+    {"[job a]\ntargets = 198.18.9.1\n[job a]\n", "t.conf:3: duplicate section [job a] (first at line 1)"},
     {"[defaults]\n[defaults]\n", "t.conf:2: duplicate section [defaults] (first at line 1)"},
     {"[jobs]\nk = v\n", "t.conf:1: unknown section [jobs] (use [defaults] or [job NAME])"},
     {"[job -x]\n", "t.conf:1: bad job name '-x' (1-64 of A-Z a-z 0-9 . _ -, not starting with . or -)"},
     {"[job a\n", "t.conf:1: section header without ']'"},
     {"[job a]\nports = 22\n", "t.conf:1: job 'a' has no targets (set targets or targets-file)"},
-    {"[job a]\ntargets = 10.0.0.1\nshard = 1/2\n", "t.conf:3: job 'a': shard needs a seed, the same on every gateway (e.g. seed = 7), so that the shards walk one order and together cover every probe once"},
-    {"[job a]\ntargets = 10.0.0.1\nmin-rate = 10\nmax-rate = 5\n", "t.conf:3: job 'a': min-rate 10 is above max-rate 5"},
-    {"[job a]\ntargets = 10.0.0.1\nports = 1-70000\n", "t.conf:3: ports: bad port list '1-70000': port out of range (1-65535) at position 3"},
-    {"[job a]\ntargets = 10.0.0.1\non-change-command = a\x01\n", "t.conf:3: on-change-command: must be a non-empty command line without control characters, not 'a?'"},
+    {"[job a]\ntargets = 198.18.9.1\nshard = 1/2\n", "t.conf:3: job 'a': shard needs a seed, the same on every gateway (e.g. seed = 7), so that the shards walk one order and together cover every probe once"},
+    {"[job a]\ntargets = 198.18.9.1\nmin-rate = 10\nmax-rate = 5\n", "t.conf:3: job 'a': min-rate 10 is above max-rate 5"},
+    {"[job a]\ntargets = 198.18.9.1\nports = 1-70000\n", "t.conf:3: ports: bad port list '1-70000': port out of range (1-65535) at position 3"},
+    {"[job a]\ntargets = 198.18.9.1\non-change-command = a\x01\n", "t.conf:3: on-change-command: must be a non-empty command line without control characters, not 'a?'"},
 };
 
 START_TEST(test_bad)
@@ -178,7 +178,7 @@ END_TEST
 /* Several problems come together, one a line, each with its own line number. */
 START_TEST(test_all_errors_listed)
 {
-    static const char t[] = "[job a]\ntargets = 10.0.0.1\nos = maybe\nbogus = 1\nmax-rate = 0\n";
+    static const char t[] = "[job a]\ntargets = 198.18.9.1\nos = maybe\nbogus = 1\nmax-rate = 0\n";
     ck_assert_int_eq(as_config_parse(&cfg, "t.conf", t, sizeof t - 1, err, sizeof err), -1);
     ck_assert_str_eq(err, "t.conf:3: os: must be yes or no, not 'maybe'\n"
                           "t.conf:4: unknown key 'bogus' (see 'agentscan config keys')\n"
@@ -188,10 +188,10 @@ END_TEST
 
 START_TEST(test_nul_and_long_line)
 {
-    static const char nul[] = "[job a]\ntargets = 10.0.0.1\nos = y\0es\n";
+    static const char nul[] = "[job a]\ntargets = 198.18.9.1\nos = y\0es\n";
     ck_assert_int_eq(as_config_parse(&cfg, "t.conf", nul, sizeof nul - 1, err, sizeof err), -1);
     ck_assert_str_eq(err, "t.conf:3: NUL byte in line");
-    char long_text[600] = "[job a]\ntargets = 10.0.0.1\non-change-command = ";
+    char long_text[600] = "[job a]\ntargets = 198.18.9.1\non-change-command = ";
     size_t n = strlen(long_text);
     memset(long_text + n, 'x', 300);
     strcpy(long_text + n + 300, "\nos = yes\n");

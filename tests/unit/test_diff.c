@@ -147,7 +147,7 @@ START_TEST(default_pair)
     open_store();
     int64_t b = fill(AS_SCAN_COMPLETE), x = 0, y = 0;
     /* a newer scan of another range, and a newer interrupted one: neither pairs */
-    int64_t other = as_store_begin_scan(st, "10.9.9.0/24", "", T0 + 300, err, sizeof err);
+    int64_t other = as_store_begin_scan(st, "198.18.11.0/24", "", T0 + 300, err, sizeof err);
     uint32_t lo = 0x0a090900, hi = 0x0a0909ff;
     as_store_scan_ranges(st, other, &lo, &hi, 1, err, sizeof err);
     as_store_end_scan(st, other, AS_SCAN_COMPLETE, T0 + 301, NULL, err, sizeof err);

@@ -218,13 +218,13 @@ START_TEST(test_sends)
     as_sends_defaults(&s);
     ck_assert_str_eq(s.ports, "22-23,25,80,135,137-139,443,445,513-514,1002,1610,3389,52028");
     ck_assert_int_eq(as_sends_text(&s, "sweep lab: -p 22,80,1000-1002 -PE -PA80,443 --max-rate 5 -O "
-                                       "-n --dns-servers 10.0.0.53 -S 10.0.0.9", err, sizeof err), 0);
+                                       "-n --dns-servers 198.18.9.53 -S 198.18.9.9", err, sizeof err), 0);
     ck_assert_str_eq(s.ports, "22,80,1000-1002");
     ck_assert_int_eq(s.echo, 1);
     ck_assert_uint_eq(s.nack, 2);
     ck_assert_int_eq(s.os, 1);
     ck_assert_int_eq(s.resolve, 0);
-    ck_assert_uint_eq(s.source, 0x0A000009u);
+    ck_assert_uint_eq(s.source, 0xC6120909u);
     char *buf = NULL;
     size_t len;
     FILE *f = open_memstream(&buf, &len);
@@ -235,12 +235,12 @@ START_TEST(test_sends)
     ck_assert_ptr_null(strstr(buf, "udp/53"));
     free(buf);
     as_sends_defaults(&s);
-    ck_assert_int_eq(as_sends_text(&s, "-Pn 10.0.0.0/24 --dns-servers 10.0.0.53", err, sizeof err), 0);
+    ck_assert_int_eq(as_sends_text(&s, "-Pn 198.18.9.0/24 --dns-servers 198.18.9.53", err, sizeof err), 0);
     f = open_memstream(&buf, &len);
     ck_assert_int_eq(as_sends_print(&s, NULL, "json", f, err, sizeof err), 0);
     fclose(f);
     ck_assert_ptr_null(strstr(buf, "liveness"));
-    ck_assert_ptr_nonnull(strstr(buf, "\"10.0.0.53\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"198.18.9.53\""));
     free(buf);
     ck_assert_int_eq(as_sends_text(&s, "-p 99999", err, sizeof err), -1);
 }
