@@ -181,6 +181,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
     as_cookie_key_init(&s->ctx.key, o->seed);
     for (size_t i = 0; as_probe_kinds[i] != NULL; i++) {
         const as_probe_kind *k = as_probe_kinds[i];
+        s->kind[k->id] = k;
         if (k->prepare(&s->tmpl[k->id], &s->ctx, err, errlen) != 0)
             return -AS_ERR_FAIL;
     }

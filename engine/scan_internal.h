@@ -38,7 +38,8 @@ typedef struct as_scanner {
     const as_scan_opts *o;
     as_netif nif;
     as_probe_ctx ctx;
-    as_template tmpl[5];            /* by enum as_probe_id */
+    as_template tmpl[6];            /* by enum as_probe_id */
+    const as_probe_kind *kind[6];   /* by enum as_probe_id: no lookup per packet */
     as_txsock tx;
     as_ring ring;
     as_capture cap;

@@ -18,7 +18,7 @@ static const uint8_t *mac_for(const as_scanner *s, const as_host *h)
 
 static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, uint16_t port, unsigned attempt)
 {
-    const as_probe_kind *k = as_probe_by_id(probe);
+    const as_probe_kind *k = s->kind[probe];
     uint8_t *frame = as_txsock_slot(&s->tx);
     as_txsock_commit(&s->tx, k->make(&s->tmpl[probe], &s->ctx, frame, mac, ip, port, attempt));
 }

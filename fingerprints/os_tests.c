@@ -334,71 +334,78 @@ static void quirks(const as_osreply *r, char *q)
     q[n] = '\0';
 }
 
-static void tcp_line(buf *b, const as_os_observation *o, int idx, const char *name, int t1)
+/* "NAME(" and, for an answered probe, R=Y, DF and the TTL; an unanswered one is the whole
+ * line "NAME(R=N)". Returns 1 when the caller goes on with the line's own attributes. */
+static int line_open(buf *b, int *first, const as_os_observation *o, const as_osreply *r, const char *name)
 {
-    const as_osreply *r = &o->r[idx];
-    int first = 1;
+    *first = 1;
     put(b, "%s(", name);
     if (!r->present) {
         put(b, "R=N)\n");
-        return;
+        return 0;
     }
-    attr(b, &first, "R", "Y");
-    attr(b, &first, "DF", "%s", r->df ? "Y" : "N");
-    ttl_attrs(b, &first, o, r);
+    attr(b, first, "R", "Y");
+    attr(b, first, "DF", "%s", r->df ? "Y" : "N");
+    ttl_attrs(b, first, o, r);
+    return 1;
+}
+
+/* The O attribute of a TCP reply (its option layout). */
+static void options_attr(buf *b, int *first, const as_osreply *r)
+{
+    char opt[64];
+    as_os_options_string(r->opts, r->opts_len, opt, sizeof opt);
+    attr(b, first, "O", "%s", opt);
+}
+
+/* The Q attribute, which ends every TCP line. */
+static void quirks_attr_close(buf *b, int *first, const as_osreply *r)
+{
+    char q[4];
+    quirks(r, q);
+    attr(b, first, "Q", "%s", q);
+    put(b, ")\n");
+}
+
+static void tcp_line(buf *b, const as_os_observation *o, int idx, const char *name, int t1)
+{
+    const as_osreply *r = &o->r[idx];
+    int first;
+    if (!line_open(b, &first, o, r, name))
+        return;
     if (!t1)
         attr(b, &first, "W", "%X", r->win);
     uint32_t pseq = o->probe_seq[idx], pack = o->probe_ack[idx];
     attr(b, &first, "S", "%s", r->seq == 0 ? "Z" : r->seq == pack ? "A" : r->seq == pack + 1 ? "A+" : "O");
     attr(b, &first, "A", "%s", r->ack == 0 ? "Z" : r->ack == pseq ? "S" : r->ack == pseq + 1 ? "S+" : "O");
-    char f[8], opt[64], q[4];
+    char f[8];
     flags_string(r->tcp_flags, f);
     attr(b, &first, "F", "%s", f);
-    if (!t1) {
-        as_os_options_string(r->opts, r->opts_len, opt, sizeof opt);
-        attr(b, &first, "O", "%s", opt);
-    }
+    if (!t1)
+        options_attr(b, &first, r);
     attr(b, &first, "RD", "%X", r->rd_crc);
-    quirks(r, q);
-    attr(b, &first, "Q", "%s", q);
-    put(b, ")\n");
+    quirks_attr_close(b, &first, r);
 }
 
 static void ecn_line(buf *b, const as_os_observation *o)
 {
     const as_osreply *r = &o->r[AS_OS_ECN];
-    int first = 1;
-    put(b, "ECN(");
-    if (!r->present) {
-        put(b, "R=N)\n");
+    int first;
+    if (!line_open(b, &first, o, r, "ECN"))
         return;
-    }
-    attr(b, &first, "R", "Y");
-    attr(b, &first, "DF", "%s", r->df ? "Y" : "N");
-    ttl_attrs(b, &first, o, r);
     attr(b, &first, "W", "%X", r->win);
-    char opt[64], q[4];
-    as_os_options_string(r->opts, r->opts_len, opt, sizeof opt);
-    attr(b, &first, "O", "%s", opt);
+    options_attr(b, &first, r);
     int ece = (r->tcp_flags & 0x40) != 0, cwr = (r->tcp_flags & 0x80) != 0;
     attr(b, &first, "CC", "%s", ece && cwr ? "S" : ece ? "Y" : cwr ? "O" : "N");
-    quirks(r, q);
-    attr(b, &first, "Q", "%s", q);
-    put(b, ")\n");
+    quirks_attr_close(b, &first, r);
 }
 
 static void u1_line(buf *b, const as_os_observation *o)
 {
     const as_osreply *r = &o->r[AS_OS_U1];
-    int first = 1;
-    put(b, "U1(");
-    if (!r->present) {
-        put(b, "R=N)\n");
+    int first;
+    if (!line_open(b, &first, o, r, "U1"))
         return;
-    }
-    attr(b, &first, "R", "Y");
-    attr(b, &first, "DF", "%s", r->df ? "Y" : "N");
-    ttl_attrs(b, &first, o, r);
     attr(b, &first, "IPL", "%X", r->ip_len);
     attr(b, &first, "UN", "%X", r->icmp_rest);
     if (r->q_ip_len == AS_OS_U1_IPLEN)
