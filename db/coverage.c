@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "db/store_internal.h"
-#include "engine/targets.h"
 
 /* Largest set derived from a v1 scan's target text. */
 #define COVERAGE_MAX_INTERVALS 65536
@@ -77,20 +76,26 @@ void as_coverage_free(as_coverage *c)
     memset(c, 0, sizeof *c);
 }
 
+/* The target grammar belongs to the engine; it hands its parser down at start-up. */
+static as_target_intervals_fn target_parser;
+
+void as_store_set_target_parser(as_target_intervals_fn fn)
+{
+    target_parser = fn;
+}
+
+int as_coverage_from_text(const char *targets, size_t max, as_coverage *c)
+{
+    c->known = target_parser != NULL && targets != NULL &&
+               target_parser(targets, max, &c->lo, &c->hi, &c->n) == 0;
+    return c->known ? 0 : -1;
+}
+
 /* A scan from before coverage was recorded: its target text, parsed again without DNS
  * (a name in it makes the coverage unknown rather than a lookup today). */
 static void from_targets(as_coverage *c, const char *targets)
 {
-    as_targets *t = as_targets_new();
-    char e[256];
-    if (!t)
-        return;
-    as_targets_set_resolve(t, 0);
-    if (as_targets_add_list(t, targets, 0, e, sizeof e) == 0 &&
-        as_targets_finish(t, e, sizeof e) == 0 &&
-        as_targets_intervals(t, COVERAGE_MAX_INTERVALS, &c->lo, &c->hi, &c->n) == 0)
-        c->known = 1;
-    as_targets_free(t);
+    as_coverage_from_text(targets, COVERAGE_MAX_INTERVALS, c);
 }
 
 static int load_rows(as_store *st, int64_t scan_id, as_coverage *c)

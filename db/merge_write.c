@@ -7,7 +7,6 @@
 
 #include "db/liveness.h"
 #include "db/merge_internal.h"
-#include "engine/targets.h"
 
 typedef struct hv {
     const as_host_view *h;
@@ -209,14 +208,7 @@ static int coverage(as_store *dst, as_store *const *srcs, const mg_group *g, int
         if (as_coverage_load(srcs[g->m[0]->src], g->m[0]->id, &c, e, sizeof e) != 0)
             c.known = 0;
     } else if (complete_round) {
-        as_targets *t = as_targets_new();
-        if (t) {
-            as_targets_set_resolve(t, 0);
-            c.known = as_targets_add_list(t, g->m[0]->targets, 0, e, sizeof e) == 0 &&
-                      as_targets_finish(t, e, sizeof e) == 0 &&
-                      as_targets_intervals(t, 65536, &c.lo, &c.hi, &c.n) == 0;
-            as_targets_free(t);
-        }
+        as_coverage_from_text(g->m[0]->targets, 65536, &c);
     }
     int rc = as_store_scan_ranges(dst, id, c.known ? c.lo : NULL, c.known ? c.hi : NULL,
                                   c.known ? c.n : 0, err, errlen);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-enum as_port_state { AS_PORT_UNKNOWN = 0, AS_PORT_OPEN, AS_PORT_CLOSED, AS_PORT_FILTERED };
+#include "probes/portstate.h"
 
 /* One probed port. `reason` is nmap's vocabulary: "syn-ack", "reset", "no-response",
  * "host-unreach", "net-unreach", "proto-unreach", "port-unreach", "admin-prohibited",

@@ -18,6 +18,15 @@ enum as_scan_status { AS_SCAN_RUNNING = 0, AS_SCAN_COMPLETE, AS_SCAN_INTERRUPTED
 int as_store_open(as_store **out, const char *path, int create, char *err, size_t errlen);
 void as_store_close(as_store *st);
 
+/* How the store turns a scan's target text ("198.18.0.0/16 --exclude ...") into sorted
+ * address intervals, for scans from before coverage was recorded and for merged shards.
+ * The grammar is the engine's (as_targets_text_intervals); the program hands it down once
+ * at start-up, process-wide. Without it such coverage is unknown (nothing reported gone).
+ * Returns 0 with both arrays allocated, or -1. */
+typedef int (*as_target_intervals_fn)(const char *targets, size_t max, uint32_t **lo,
+                                      uint32_t **hi, size_t *n);
+void as_store_set_target_parser(as_target_intervals_fn fn);
+
 /* A scan row with status 'running'. Returns the new scan id (> 0) or -1. */
 int64_t as_store_begin_scan(as_store *st, const char *targets, const char *options,
                             double started, char *err, size_t errlen);

@@ -138,6 +138,9 @@ typedef struct as_coverage {
 } as_coverage;
 int as_coverage_load(as_store *st, int64_t scan_id, as_coverage *c, char *err, size_t errlen);
 void as_coverage_free(as_coverage *c);
+/* Coverage from a scan's target text, through the parser set by as_store_set_target_parser
+ * (none set, or the text does not parse without DNS: unknown, -1). */
+int as_coverage_from_text(const char *targets, size_t max, as_coverage *c);
 int as_coverage_contains(const as_coverage *c, uint32_t ip);
 /* 1 if the two known coverages share an address. */
 int as_coverage_overlap(const as_coverage *a, const as_coverage *b);

@@ -12,7 +12,7 @@
 
 #include "engine/clock.h"
 #include "db/record.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "fingerprints/os_tests.h"
 #include "probes/osprobe.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "engine/portspec.h"
 #include "engine/sweep.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/errors.h"
+#include "probes/errors.h"
 
 static void ip_str(uint32_t ip, char *buf, size_t len)
 {

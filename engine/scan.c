@@ -13,7 +13,7 @@
 
 #include "db/record.h"
 #include "engine/clock.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "engine/privdrop.h"
 
 const uint16_t as_default_ports[] = {22, 23, 25, 80, 135, 137, 138, 139, 443, 445,

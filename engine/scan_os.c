@@ -36,11 +36,19 @@ static uint16_t pick_port(const as_scanner *s, const as_host *h, uint8_t state, 
  * picks one at random and hopes it is closed). */
 static uint16_t random_high_port(const as_scanner *s, uint32_t ip, uint16_t salt)
 {
-    for (uint16_t k = 0;; k++) {
+    /* A few random draws find a free port in any ordinary port list; a list that covers
+     * 30000-59999 (-p-) has none there, so fall back to a walk of the whole range. */
+    for (uint16_t k = 0; k < 64; k++) {
         uint16_t p = (uint16_t)(30000 + as_cookie(&s->ctx.key, AS_PROBE_OS, s->ctx.src_ip, ip, salt, k) % 30000);
         if (s->port_index[p] == 0)
             return p;
     }
+    for (uint32_t p = 65535; p >= 1024; p--)
+        if (s->port_index[p] == 0)
+            return (uint16_t)p;
+    /* Every port is scanned: any closed one the scan saw is as good (the caller falls back
+     * to it); an unscanned-port guess is impossible, so reuse a high one. */
+    return (uint16_t)(30000 + salt % 30000);
 }
 
 /* 1 if no entry of the database knows the RND timestamp class. */

@@ -9,7 +9,7 @@
 
 #include "db/export.h"
 #include "db/reports.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "engine/netif.h"
 #include "engine/sweep.h"
 

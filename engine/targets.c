@@ -270,3 +270,18 @@ int as_targets_finish(as_targets *t, char *err, size_t errlen)
     }
     return 0;
 }
+
+int as_targets_text_intervals(const char *text, size_t max, uint32_t **lo, uint32_t **hi,
+                              size_t *n)
+{
+    as_targets *t = as_targets_new();
+    char e[256];
+    if (t == NULL)
+        return -1;
+    as_targets_set_resolve(t, 0);
+    int rc = as_targets_add_list(t, text, 0, e, sizeof e) == 0 &&
+             as_targets_finish(t, e, sizeof e) == 0 &&
+             as_targets_intervals(t, max, lo, hi, n) == 0 ? 0 : -1;
+    as_targets_free(t);
+    return rc;
+}

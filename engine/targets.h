@@ -65,6 +65,12 @@ int as_targets_contains(const as_targets *t, uint32_t ip);
 int as_targets_intervals(const as_targets *t, size_t max, uint32_t **lo, uint32_t **hi,
                          size_t *n);
 
+/* A target text as as_targets_describe writes it, parsed again without DNS, as intervals
+ * (see as_targets_intervals); -1 when it does not parse, names a host, or is too large.
+ * The store's coverage parser (as_store_set_target_parser). */
+int as_targets_text_intervals(const char *text, size_t max, uint32_t **lo, uint32_t **hi,
+                              size_t *n);
+
 /* The specs as given (space-separated includes, then "--exclude ..."), for the scan row. */
 const char *as_targets_describe(const as_targets *t);
 

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/errors.h"
+#include "probes/errors.h"
 
 int as_txsock_open(as_txsock *tx, int ifindex, const char *ifname, int offline, char *err, size_t errlen)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db/record.h"
+#include "probes/portstate.h"
 
 #define SYN_OFFSET 0
 #define TCP_AT 34   /* Ethernet 14 + IPv4 20 */

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/errors.h"
+#include "db/store.h"
+#include "engine/targets.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 void cli_usage(void)
@@ -99,6 +101,7 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
 
 int main(int argc, char **argv)
 {
+    as_store_set_target_parser(as_targets_text_intervals);
     if (argc < 2) {
         cli_usage();
         return AS_ERR_USAGE;

@@ -20,6 +20,13 @@ int cli_ports(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 void cli_usage(void);
 
+/* Installs the SIGINT/SIGTERM handler of the scanning commands and returns the flag it
+ * sets: the first signal asks for an orderly stop; a second one at least half a second
+ * later exits at once with exit_code (two copies of one request, as timeout(1) delivers,
+ * count once). */
+#include <signal.h>
+volatile sig_atomic_t *cli_catch_stop_signals(int exit_code);
+
 /* A scan number (> 0) for subcommand cmd; prints the error and returns AS_ERR_USAGE. */
 int cli_scan_id(const char *cmd, const char *s, int64_t *id);
 

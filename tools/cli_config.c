@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine/config.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 int cli_load_config(const char *path, as_config *cfg)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "db/export.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_table **deploy,

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "db/store.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 int cli_hosts(int argc, char **argv)

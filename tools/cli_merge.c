@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db/reports.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 #define USAGE "usage: agentscan merge SOURCE.db... --into CENTRAL.db [--window SECONDS]"

@@ -6,7 +6,7 @@
 
 #include "db/reports.h"
 #include "engine/config.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "engine/sends.h"
 #include "tools/cli.h"
 

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "db/export.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 static int parse_keep(const char *v, int *keep)

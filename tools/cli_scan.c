@@ -9,23 +9,12 @@
 #include <unistd.h>
 
 #include "db/store.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "engine/portspec.h"
 #include "db/reports.h"
 #include "engine/scan.h"
 #include "fingerprints/osfp.h"
 #include "tools/cli.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    /* The second ^C means now: transactions keep the database consistent. */
-    if (interrupted)
-        _exit(AS_ERR_INTERRUPTED);
-    interrupted = 1;
-}
 
 typedef struct scan_args {
     as_scan_opts o;
@@ -65,15 +54,20 @@ static int parse_ping(scan_args *a, const char *arg)
         uint16_t *list;
         size_t n;
         char err[256];
+        static uint16_t port80 = 80;
         if (arg[3] == '\0') {
-            a->o.ack_ports[a->o.nack++] = 80;
-            return 0;
-        }
-        if (as_portspec_parse(arg + 3, &list, &n, err, sizeof err) != 0)
+            list = &port80;
+            n = 1;
+        } else if (as_portspec_parse(arg + 3, &list, &n, err, sizeof err) != 0)
             return cli_fail(AS_ERR_USAGE, "-PA: %s", err);
-        for (size_t i = 0; i < n && a->o.nack < AS_MAX_ACK_PORTS; i++)
+        /* The bound holds for every spelling: -PA alone, -PA with a list, repeated. */
+        int over = a->o.nack + n > AS_MAX_ACK_PORTS;
+        for (size_t i = 0; !over && i < n; i++)
             a->o.ack_ports[a->o.nack++] = list[i];
-        free(list);
+        if (list != &port80)
+            free(list);
+        if (over)
+            return cli_fail(AS_ERR_USAGE, "-PA: at most %d ACK ping ports in all", AS_MAX_ACK_PORTS);
         return 0;
     }
     return cli_fail(AS_ERR_USAGE, "unsupported ping option '%s' (use -PE, -PA[PORTS] or -Pn)", arg);
@@ -325,12 +319,7 @@ int cli_scan(int argc, char **argv)
         a.o.deploy = deploy;
         a.o.store = st;
         a.o.options_text = a.options;
-        a.o.interrupted = &interrupted;
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        a.o.interrupted = cli_catch_stop_signals(AS_ERR_INTERRUPTED);
         as_scan_summary sum;
         memset(&sum, 0, sizeof sum);
         int r = as_scan_run(&a.o, &sum, err, sizeof err);

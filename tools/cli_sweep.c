@@ -12,19 +12,9 @@
 #include <unistd.h>
 
 #include "engine/config.h"
-#include "engine/errors.h"
+#include "probes/errors.h"
 #include "engine/sweep.h"
 #include "tools/cli.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    if (interrupted)
-        _exit(2);
-    interrupted = 1;
-}
 
 static void log_line(void *ctx, const char *msg)
 {
@@ -47,7 +37,7 @@ int cli_sweep(int argc, char **argv)
 {
     const char *path = NULL, *job = NULL, *v;
     as_sweep_opts so = {.lock_wait = -1, .progress = isatty(STDERR_FILENO), .log = log_line,
-                        .interrupted = &interrupted, .diff_out = stdout};
+                        .diff_out = stdout};
     for (int i = 1; i < argc; i++) {
         int r;
         if ((r = cli_opt_value(argc, argv, &i, "--config", &v)) > 0)
@@ -73,11 +63,7 @@ int cli_sweep(int argc, char **argv)
     as_config cfg;
     if (cli_load_config(path, &cfg) != 0)
         return 2;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    so.interrupted = cli_catch_stop_signals(2);
     as_sweep_result r;
     char err[1024];
     int rc = as_sweep_run(&cfg, job, &so, &r, err, sizeof err);

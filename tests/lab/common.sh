@@ -7,7 +7,11 @@ set -uo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "SKIP: needs root (network namespaces)"
-    exit 0
+    exit 77
+fi
+if ! unshare --net true 2>/dev/null; then
+    echo "SKIP: this kernel or container does not allow network namespaces"
+    exit 77
 fi
 
 AS_SOURCE_DIR=${AS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}

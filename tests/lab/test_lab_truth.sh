@@ -11,7 +11,7 @@
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-command -v nmap >/dev/null || { echo "SKIP: nmap not installed"; exit 0; }
+command -v nmap >/dev/null || { echo "SKIP: nmap not installed"; exit 77; }
 
 lab_up
 X=$LAB_DIR

@@ -11,7 +11,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [[ ! -r /usr/share/nmap/nmap-os-db ]] || ! command -v nmap >/dev/null; then
     echo "SKIP: nmap and /usr/share/nmap/nmap-os-db needed"
-    exit 0
+    exit 77
 fi
 if [[ ! -x $AS_BUILD_DIR/tests/test_osfp ]]; then
     echo "FAIL: $AS_BUILD_DIR/tests/test_osfp not built"

@@ -2,6 +2,7 @@
  * scan's covered space and only when it completed, the default pair, the table and JSON
  * forms, and `export --since` selecting exactly the changed hosts. */
 #include "history_fixture.h"
+#include "engine/targets.h"
 
 /* Scan 1 sees .60; scan 2 (A) and 3 (B) are the pair under test; .99 is in 198.18.2.0/24,
  * which A covered in addition (so leaving it is no "gone" for B, which did not look). */
@@ -222,6 +223,7 @@ static Suite *suite(void)
 
 int main(void)
 {
+    as_store_set_target_parser(as_targets_text_intervals);
     SRunner *sr = srunner_create(suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -2,6 +2,7 @@
  * MAC, then name, then address (a moved host stays one host), seen counts, and `prune`
  * deleting scans but keeping each host's first/last-seen. */
 #include "history_fixture.h"
+#include "engine/targets.h"
 
 /* Schema version 1 exactly as agentscan 0.1 created it, with a little data. */
 static const char v1_sql[] =
@@ -180,6 +181,7 @@ static Suite *suite(void)
 
 int main(void)
 {
+    as_store_set_target_parser(as_targets_text_intervals);
     SRunner *sr = srunner_create(suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -9,6 +9,7 @@
 
 #include "db/export.h"
 #include "db/reports.h"
+#include "engine/targets.h"
 
 static char dir[64], err[1024];
 
@@ -179,6 +180,7 @@ static Suite *merge_suite(void)
 
 int main(void)
 {
+    as_store_set_target_parser(as_targets_text_intervals);
     SRunner *sr = srunner_create(merge_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
