@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 #include "probes/errors.h"
 #include "tools/cli.h"
 

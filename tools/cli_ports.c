@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "db/reports.h"
-#include "engine/config.h"
+#include "tools/config.h"
 #include "probes/errors.h"
-#include "engine/sends.h"
+#include "tools/sends.h"
 #include "tools/cli.h"
 
 #define USAGE "usage: agentscan ports [--job JOB [--config FILE] | --scan ID [--db PATH]]\n" \

@@ -15,6 +15,7 @@
 #include "engine/scan.h"
 #include "fingerprints/osfp.h"
 #include "tools/cli.h"
+#include "tools/scan_record.h"
 
 typedef struct scan_args {
     as_scan_opts o;
@@ -244,19 +245,6 @@ static void print_summary(const as_scan_summary *s, const char *db)
 
 /* What the scan covered, for `diff`: a shard covers an unknown part of its targets, and a
  * set too fragmented to list is recorded as unknown too (nothing is then called gone). */
-static void record_coverage(const scan_args *a, as_store *st, int64_t scan_id)
-{
-    uint32_t *lo = NULL, *hi = NULL;
-    size_t n = 0;
-    char err[512];
-    if (a->o.shard_n > 1 || as_targets_intervals(a->o.targets, 65536, &lo, &hi, &n) != 0)
-        lo = hi = NULL;
-    if (as_store_scan_ranges(st, scan_id, lo, hi, n, err, sizeof err) != 0)
-        fprintf(stderr, "agentscan: warning: covered address ranges not recorded: %s\n", err);
-    free(lo);
-    free(hi);
-}
-
 /* -oX: the scan as nmap XML, from what the store holds, so an interrupted scan still
  * gives a complete document of what it found. Returns an exit code (0 ok). */
 static int write_xml(const scan_args *a, as_store *st, int64_t scan_id, const as_port_table *deploy)
@@ -278,20 +266,6 @@ static int write_xml(const scan_args *a, as_store *st, int64_t scan_id, const as
 }
 
 /* Which gateway and source address ran the scan: deploy-report names it in its rules. */
-static void record_origin(const scan_args *a, as_store *st, const as_scan_summary *sum)
-{
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    as_origin og = {
-        .gateway = host, .job = NULL,
-        .shard_k = a->o.shard_n > 1 ? a->o.shard_k + 1 : 0, .shard_n = a->o.shard_n > 1 ? a->o.shard_n : 0,
-        .seed = a->o.seed, .source_ip = sum->source_ip, .origin_scan = sum->scan_id,
-    };
-    char err[256];
-    if (as_origin_record(st, sum->scan_id, &og, err, sizeof err) != 0)
-        fprintf(stderr, "agentscan: warning: cannot record where the scan ran: %s\n", err);
-}
-
 int cli_scan(int argc, char **argv)
 {
     scan_args a;
@@ -324,8 +298,9 @@ int cli_scan(int argc, char **argv)
         memset(&sum, 0, sizeof sum);
         int r = as_scan_run(&a.o, &sum, err, sizeof err);
         if (sum.scan_id > 0) {
-            record_coverage(&a, st, sum.scan_id);
-            record_origin(&a, st, &sum);
+            char warn[1100];
+            if (as_scan_record_context(st, &a.o, &sum, NULL, NULL, warn, sizeof warn) != 0)
+                fprintf(stderr, "agentscan: warning: %s\n", warn);
         }
         if (r < 0)
             rc = cli_fail(-r, "%s", err);

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 #include "probes/errors.h"
-#include "engine/sweep.h"
+#include "tools/sweep.h"
 #include "tools/cli.h"
 
 static void log_line(void *ctx, const char *msg)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 
 static char *show(const as_config *cfg, size_t *len)
 {

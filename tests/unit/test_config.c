@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 
 static char err[8192];
 

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/sends.h"
-#include "engine/sweep.h"
+#include "tools/sends.h"
+#include "tools/sweep.h"
 
 static char dir[64], db[128], err[1024];
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/config_internal.h"
+#include "tools/config_internal.h"
 #include "engine/scan.h"
 #include "engine/targets.h"
 #include "fingerprints/agents.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 
 static void show_value(FILE *out, const char *name, const char *text)
 {

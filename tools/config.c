@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/config_internal.h"
+#include "tools/config_internal.h"
 
 enum { SEC_NONE = -3, SEC_BAD = -2, SEC_DEFAULTS = -1 };
 

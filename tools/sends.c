@@ -7,7 +7,7 @@
 
 #include "engine/portspec.h"
 #include "engine/scan.h"
-#include "engine/sends.h"
+#include "tools/sends.h"
 
 /* "22,80,1000-2000" from a sorted list. */
 static void compress(const uint16_t *p, size_t n, char *out, size_t len)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 
 typedef struct as_sends {
     char label[128];            /* "job lab", "scan 12", "default scan" */

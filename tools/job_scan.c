@@ -7,7 +7,7 @@
 
 #include "probes/errors.h"
 #include "engine/portspec.h"
-#include "engine/sweep.h"
+#include "tools/sweep.h"
 
 static void opt_text(as_job_scan *js, const char *fmt, const char *v)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/sweep.h"
+#include "tools/sweep.h"
 
 /* A path as one unit-file word: '%' would be a specifier, whitespace would split it. */
 static int unit_path(const char *in, char *out, size_t outlen, char *err, size_t errlen)

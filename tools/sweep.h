@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 #include "engine/scan.h"
 
 /* A job turned into scan options, with everything they point to. */

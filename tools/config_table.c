@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/config.h"
+#include "tools/config.h"
 #include "engine/portspec.h"
 #include "engine/targets.h"
 

@@ -11,7 +11,8 @@
 #include "db/reports.h"
 #include "probes/errors.h"
 #include "engine/netif.h"
-#include "engine/sweep.h"
+#include "tools/scan_record.h"
+#include "tools/sweep.h"
 
 typedef struct sweep {
     const as_config *cfg;
@@ -38,33 +39,6 @@ static void note(const sweep *w, const char *fmt, ...)
     w->so->log(w->so->log_ctx, msg);
 }
 
-static int record_origin(sweep *w, char *err, size_t errlen)
-{
-    const as_scan_opts *o = &w->js.o;
-    as_origin og = {
-        .gateway = as_job_get(w->job, AS_OPT_GATEWAY), .job = w->job->name,
-        .shard_k = o->shard_n > 1 ? o->shard_k + 1 : 0, .shard_n = o->shard_n > 1 ? o->shard_n : 0,
-        .seed = o->seed, .source_ip = w->r->scan.source_ip, .origin_scan = w->r->scan.scan_id,
-        .origin_started = 0,       /* the scan row's own start time */
-    };
-    return as_origin_record(w->st, w->r->scan.scan_id, &og, err, errlen);
-}
-
-/* What the scan covered, for diff's "gone": unknown for a shard (as `scan` records it). */
-static void record_coverage(sweep *w)
-{
-    uint32_t *lo = NULL, *hi = NULL;
-    size_t n = 0;
-    char e[512];
-    const as_scan_opts *o = &w->js.o;
-    if (o->shard_n > 1 || as_targets_intervals(o->targets, 65536, &lo, &hi, &n) != 0)
-        lo = hi = NULL;
-    if (as_store_scan_ranges(w->st, w->r->scan.scan_id, lo, hi, n, e, sizeof e) != 0)
-        note(w, "covered address ranges not recorded: %s", e);
-    free(lo);
-    free(hi);
-}
-
 static int run_scan(sweep *w, char *err, size_t errlen)
 {
     as_scan_opts *o = &w->js.o;
@@ -73,12 +47,11 @@ static int run_scan(sweep *w, char *err, size_t errlen)
     o->verbose = w->so->verbose;
     o->interrupted = w->so->interrupted;
     int rc = as_scan_run(o, &w->r->scan, err, errlen);
-    char e[512];
-    if (w->r->scan.scan_id > 0) {
-        record_coverage(w);
-        if (record_origin(w, e, sizeof e) != 0)
-            note(w, "could not record the scan's provenance: %s", e);
-    }
+    char e[1100];
+    if (w->r->scan.scan_id > 0 &&
+        as_scan_record_context(w->st, o, &w->r->scan, as_job_get(w->job, AS_OPT_GATEWAY),
+                               w->job->name, e, sizeof e) != 0)
+        note(w, "%s", e);
     if (rc < 0)
         return rc;
     if (rc == AS_ERR_INTERRUPTED) {

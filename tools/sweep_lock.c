@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/sweep.h"
+#include "tools/sweep.h"
 
 static pid_t read_pid(int fd)
 {

@@ -4,7 +4,7 @@
 #define AS_CONFIG_INTERNAL_H
 
 #include <stdarg.h>
-#include "engine/config.h"
+#include "tools/config.h"
 
 #define AS_CFG_MAX_ERRORS 40
 

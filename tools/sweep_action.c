@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/sweep.h"
+#include "tools/sweep.h"
 
 extern char **environ;
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/sends.h"
+#include "tools/sends.h"
 
 /* Source ports of probes: a per-scan base in 32768-60767 plus the probe kind's offset. */
 #define SRC_PORTS "32768-61000"
