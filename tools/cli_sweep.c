@@ -33,6 +33,8 @@ static void summary(const char *job, const as_sweep_result *r)
     fprintf(stderr, "%s; db %s\n", r->action_ran ? "; change action ran" : "", r->db);
 }
 
+#define SWEEP_USAGE "usage: agentscan sweep JOB [--config FILE] [--wait SECONDS] [-v] [--no-progress]"
+
 int cli_sweep(int argc, char **argv)
 {
     const char *path = NULL, *job = NULL, *v;
@@ -53,13 +55,24 @@ int cli_sweep(int argc, char **argv)
             so.verbose++;
         else if (strcmp(argv[i], "--no-progress") == 0)
             so.progress = 0;
-        else if (argv[i][0] == '-' || job != NULL)
-            return cli_fail(2, "usage: agentscan sweep JOB [--config FILE] [--wait SECONDS] [-v]");
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("%s\n\n"
+                   "  --config FILE          the configuration (default: %s)\n"
+                   "  --wait SECONDS         wait this long for a running sweep of the job "
+                   "(default: the job's lock-wait)\n"
+                   "  -v                     diagnostics on stderr\n"
+                   "  --no-progress          no progress line\n"
+                   "The job's options are config keys: 'agentscan config keys' lists them.\n"
+                   "Exit: 0 nothing changed, 1 changes, 2 trouble (what was found stays stored).\n",
+                   SWEEP_USAGE, AS_CONFIG_DEFAULT_PATH);
+            return 0;
+        } else if (argv[i][0] == '-' || job != NULL)
+            return cli_fail(2, "%s", SWEEP_USAGE);
         else
             job = argv[i];
     }
     if (job == NULL)
-        return cli_fail(2, "usage: agentscan sweep JOB [--config FILE] [--wait SECONDS] [-v]");
+        return cli_fail(2, "%s", SWEEP_USAGE);
     as_config cfg;
     if (cli_load_config(path, &cfg) != 0)
         return 2;

@@ -11,8 +11,10 @@
 /* One value (or list item): `config show` must print "key = VALUE" within inih's line. */
 #define AS_CFG_MAX_VALUE 176
 
-/* Every option, in the order `config show` prints them. The names are in the table
- * (config_table.c); where a `scan` flag means the same, the key has the flag's name. */
+/* Every option, one row of the table in config_table.c, in the order `config show` prints
+ * them. The table drives config files, the `scan`/`sweep`/`ports` command lines, the
+ * options text stored with a scan (and its reading back), `config keys` and `--help`.
+ * Rows after AS_OPT_FIRST_CLI_ONLY have no config key: they steer one run of `scan`. */
 enum as_opt {
     AS_OPT_TARGETS, AS_OPT_TARGETS_FILE, AS_OPT_EXCLUDE, AS_OPT_EXCLUDE_FILE,
     AS_OPT_PORTS, AS_OPT_PING, AS_OPT_MAX_RATE, AS_OPT_MIN_RATE, AS_OPT_MAX_RETRIES,
@@ -20,6 +22,10 @@ enum as_opt {
     AS_OPT_SEED, AS_OPT_SHARD, AS_OPT_AGENTS, AS_OPT_DEPLOY_TABLE, AS_OPT_DB, AS_OPT_GATEWAY,
     AS_OPT_KEEP_SCANS, AS_OPT_KEEP_DAYS, AS_OPT_ON_CHANGE_COMMAND, AS_OPT_ON_CHANGE_FILE,
     AS_OPT_ON_CHANGE_TIMEOUT, AS_OPT_LOCK_WAIT, AS_OPT_SCHEDULE, AS_OPT_RANDOMIZED_DELAY,
+    AS_OPT_TIMING, AS_OPT_OSDB,
+    AS_OPT_FIRST_CLI_ONLY,
+    AS_OPT_XML = AS_OPT_FIRST_CLI_ONLY, AS_OPT_VERBOSE, AS_OPT_PROGRESS, AS_OPT_OFFLINE,
+    AS_OPT_SCAN_TYPE,
     AS_OPT_COUNT
 };
 
@@ -42,14 +48,35 @@ enum as_opt_type {
     AS_T_CALENDAR,  /* a systemd OnCalendar= expression */
 };
 
+/* How an option is spelled on the `scan` command line. */
+enum as_cli_kind {
+    AS_CLI_NONE,        /* config only */
+    AS_CLI_VALUE,       /* "--max-rate N", "--max-rate=N"; a two-letter flag also "-pN" */
+    AS_CLI_SWITCH,      /* no value: sets cli_value ("-O" → os = yes, "-n" → resolve = no) */
+    AS_CLI_COUNT,       /* no value, counts: "-v" adds 1, "-vv" 2 */
+    AS_CLI_ATTACHED,    /* the value is the flag's last character: "-T4" */
+    AS_CLI_PING,        /* nmap's -PE, -PA[PORTS], -Pn: the first replaces the default list */
+    AS_CLI_POSITIONAL,  /* the words that are not flags */
+};
+
+/* Where an option matters (bits of as_opt_info.scope). */
+#define AS_SCOPE_CONFIG 1u  /* a key of the configuration file */
+#define AS_SCOPE_SCAN   2u  /* a flag of `scan` */
+#define AS_SCOPE_SENDS  4u  /* changes what goes on the wire: `ports` takes it, the scan row
+                             * stores it, and reading the row back recovers it */
+
 typedef struct as_opt_info {
-    const char *name;
+    const char *name;       /* the config key, or a name for a command-line-only option */
     const char *alias;      /* another accepted spelling, or NULL */
     enum as_opt_type type;
     double min, max;        /* AS_T_NUM, AS_T_INT, AS_T_SPAN (seconds) */
     const char *def;        /* default in file syntax; NULL: unset */
-    const char *flag;       /* the `scan` flag with the same meaning, or NULL */
+    const char *flag;       /* the `scan` flag, or NULL; for AS_CLI_ATTACHED the prefix */
     const char *help;
+    enum as_cli_kind cli;
+    const char *cli_value;  /* AS_CLI_SWITCH: the value the switch sets */
+    const char *metavar;    /* AS_CLI_VALUE: the value's name in --help */
+    unsigned scope;
 } as_opt_info;
 
 /* The table row for an option; NULL for AS_OPT_COUNT or beyond. */
@@ -70,8 +97,10 @@ typedef struct as_opt_val {
 typedef struct as_job {
     char name[AS_JOB_NAME_MAX + 1];
     unsigned line;          /* of the [job NAME] header */
-    as_opt_val v[AS_OPT_COUNT];     /* as set in the job's section */
+    as_opt_val v[AS_OPT_COUNT];     /* as set in the job's section (or on the command line) */
     char *eff[AS_OPT_COUNT];        /* effective values, computed once loading succeeded */
+    unsigned char given[AS_OPT_COUNT];  /* 1: set by the job, [defaults] or a flag, not by
+                                         * the built-in default */
 } as_job;
 
 typedef struct as_config {

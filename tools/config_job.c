@@ -58,11 +58,12 @@ static char *default_ports(void)
     return s;
 }
 
-static int effective(const as_config *cfg, as_job *j)
+int as_job_effective(const as_config *cfg, as_job *j)
 {
     for (int i = 0; i < AS_OPT_COUNT; i++) {
         const as_opt_info *o = as_opt_get(i);
         const char *t = j->v[i].text ? j->v[i].text : cfg->defaults[i].text ? cfg->defaults[i].text : o->def;
+        j->given[i] = j->v[i].text != NULL || cfg->defaults[i].text != NULL;
         free(j->eff[i]);
         j->eff[i] = NULL;
         if (t == NULL && i == AS_OPT_PORTS)
@@ -112,21 +113,63 @@ static void check_files(const as_config *cfg, const as_job *j, char *err, size_t
     }
 }
 
+/* Checks across keys, worded for a config file (job 'x': key) or a command line (--flag). */
+int as_job_cross_check(const as_job *j, int cli, as_job_problem_fn fn, void *ctx)
+{
+    char m[512];
+    int n = 0;
+    const char *t = as_job_get(j, AS_OPT_TARGETS), *tf = as_job_get(j, AS_OPT_TARGETS_FILE);
+    if ((t == NULL || *t == '\0') && (tf == NULL || *tf == '\0')) {
+        if (cli)
+            snprintf(m, sizeof m, "%s: no targets given (e.g. 'agentscan scan 198.18.0.0/24')", j->name);
+        else
+            snprintf(m, sizeof m, "job '%s' has no targets (set targets or targets-file)", j->name);
+        fn(ctx, AS_OPT_COUNT, m);
+        n++;
+    }
+    if (as_job_get(j, AS_OPT_SHARD) && as_job_num(j, AS_OPT_SEED) == 0) {
+        if (cli)
+            snprintf(m, sizeof m, "--shard needs --seed N, the same on every shard, so that all "
+                     "shards walk one order and together cover every probe exactly once");
+        else
+            snprintf(m, sizeof m, "job '%s': shard needs a seed, the same on every gateway (e.g. "
+                     "seed = 7), so that the shards walk one order and together cover every "
+                     "probe once", j->name);
+        fn(ctx, AS_OPT_SHARD, m);
+        n++;
+    }
+    if (as_job_num(j, AS_OPT_MIN_RATE) > as_job_num(j, AS_OPT_MAX_RATE)) {
+        snprintf(m, sizeof m, cli ? "--min-rate %s is above --max-rate %s"
+                                  : "job '%s': min-rate %s is above max-rate %s",
+                 cli ? as_job_get(j, AS_OPT_MIN_RATE) : j->name,
+                 cli ? as_job_get(j, AS_OPT_MAX_RATE) : as_job_get(j, AS_OPT_MIN_RATE),
+                 as_job_get(j, AS_OPT_MAX_RATE));
+        fn(ctx, AS_OPT_MIN_RATE, m);
+        n++;
+    }
+    return n;
+}
+
+typedef struct check_ctx {
+    const as_config *cfg;
+    const as_job *j;
+    char *err;
+    size_t errlen;
+    int *nerr;
+} check_ctx;
+
+static void config_problem(void *ctx, enum as_opt where, const char *msg)
+{
+    check_ctx *c = ctx;
+    unsigned line = where == AS_OPT_COUNT ? c->j->line : as_job_line(c->cfg, c->j, where);
+    errf(c->err, c->errlen, c->nerr, c->cfg->path, line, "%s", msg);
+}
+
 static void check_job(const as_config *cfg, const as_job *j, int files, char *err, size_t errlen,
                       int *nerr)
 {
-    const char *t = as_job_get(j, AS_OPT_TARGETS), *tf = as_job_get(j, AS_OPT_TARGETS_FILE);
-    if ((t == NULL || *t == '\0') && (tf == NULL || *tf == '\0'))
-        errf(err, errlen, nerr, cfg->path, j->line, "job '%s' has no targets (set targets or "
-             "targets-file)", j->name);
-    if (as_job_get(j, AS_OPT_SHARD) && as_job_num(j, AS_OPT_SEED) == 0)
-        errf(err, errlen, nerr, cfg->path, as_job_line(cfg, j, AS_OPT_SHARD), "job '%s': shard "
-             "needs a seed, the same on every gateway (e.g. seed = 7), so that the shards walk "
-             "one order and together cover every probe once", j->name);
-    if (as_job_num(j, AS_OPT_MIN_RATE) > as_job_num(j, AS_OPT_MAX_RATE))
-        errf(err, errlen, nerr, cfg->path, as_job_line(cfg, j, AS_OPT_MIN_RATE), "job '%s': "
-             "min-rate %s is above max-rate %s", j->name, as_job_get(j, AS_OPT_MIN_RATE),
-             as_job_get(j, AS_OPT_MAX_RATE));
+    check_ctx c = {cfg, j, err, errlen, nerr};
+    as_job_cross_check(j, 0, config_problem, &c);
     for (int i = 0; i < AS_OPT_COUNT; i++) {
         const char *v = as_job_get(j, i);
         size_t n = v ? strlen(v) : 0;
@@ -144,7 +187,7 @@ static void check_job(const as_config *cfg, const as_job *j, int files, char *er
 int as_config_finish(as_config *cfg, int files, char *err, size_t errlen, int *nerr)
 {
     for (size_t i = 0; i < cfg->njobs; i++) {
-        if (effective(cfg, &cfg->jobs[i]) != 0) {
+        if (as_job_effective(cfg, &cfg->jobs[i]) != 0) {
             errf(err, errlen, nerr, cfg->path, cfg->jobs[i].line, "out of memory");
             return -1;
         }

@@ -47,7 +47,7 @@ static char *escape_percent(const char *s)
 static void show_job(FILE *out, const as_job *j)
 {
     fprintf(out, "\n[job %s]\n", j->name);
-    for (int i = 0; i < AS_OPT_COUNT; i++) {
+    for (int i = 0; i < AS_OPT_FIRST_CLI_ONLY; i++) {
         enum as_opt_type t = as_opt_get(i)->type;
         const char *v = as_job_get(j, i);
         char *esc = v && (t == AS_T_PATH || t == AS_T_NAME) ? escape_percent(v) : NULL;
@@ -91,15 +91,25 @@ static const char *type_name(enum as_opt_type t)
 void as_config_print_keys(FILE *out)
 {
     fprintf(out, "%-18s %-11s %-15s %-26s %s\n", "key", "type", "range", "default", "scan flag: meaning");
-    for (int i = 0; i < AS_OPT_COUNT; i++) {
+    for (int i = 0; i < AS_OPT_FIRST_CLI_ONLY; i++) {
         const as_opt_info *o = as_opt_get(i);
-        char range[32] = "";
+        char range[32] = "", flag[32] = "";
         if (o->type == AS_T_NUM || o->type == AS_T_INT || o->type == AS_T_SPAN)
             snprintf(range, sizeof range, "%g-%g%s", o->min, o->max, o->type == AS_T_SPAN ? "s" : "");
         char def[64];
         snprintf(def, sizeof def, "%s", o->def ? o->def : i == AS_OPT_PORTS ? "(16 ports)" : "-");
-        fprintf(out, "%-18s %-11s %-15s %-26s %s%s%s\n", o->name, type_name(o->type), range, def,
-                o->flag ? o->flag : "", o->flag ? ": " : "", o->help);
+        if (o->cli == AS_CLI_PING)
+            snprintf(flag, sizeof flag, "-PE -PA -Pn: ");
+        else if (o->cli == AS_CLI_SWITCH)
+            snprintf(flag, sizeof flag, "%s (= %s): ", o->flag, o->cli_value);
+        else if (o->cli == AS_CLI_ATTACHED)
+            snprintf(flag, sizeof flag, "%sN: ", o->flag);
+        else if (o->cli == AS_CLI_POSITIONAL)
+            snprintf(flag, sizeof flag, "TARGET...: ");
+        else if (o->flag)
+            snprintf(flag, sizeof flag, "%s: ", o->flag);
+        fprintf(out, "%-18s %-11s %-15s %-26s %s%s\n", o->name, type_name(o->type), range, def,
+                flag, o->help);
     }
     fprintf(out, "Sections: [defaults] for every job, [job NAME] per job. Paths take %%j (job) "
             "and %%h (host name).\n");

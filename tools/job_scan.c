@@ -1,5 +1,5 @@
-/* job_scan.c — a configured job as scan options: the same fields `agentscan scan` fills
- * from its flags, and the options text written in the flags' own spelling. */
+/* job_scan.c — a job as scan options, whether it came from a config file's section or from
+ * `scan`'s flags, and the options text written in the flags' own spelling. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,13 +7,9 @@
 
 #include "probes/errors.h"
 #include "engine/portspec.h"
+#include "fingerprints/osfp.h"
+#include "tools/options.h"
 #include "tools/sweep.h"
-
-static void opt_text(as_job_scan *js, const char *fmt, const char *v)
-{
-    size_t used = strlen(js->options);
-    snprintf(js->options + used, sizeof js->options - used, fmt, v);
-}
 
 /* Adds each '\n'-separated item of a list value. */
 static int add_items(as_targets *t, const char *list, int files, int exclude, char *err, size_t errlen)
@@ -35,13 +31,14 @@ static int add_items(as_targets *t, const char *list, int files, int exclude, ch
     return 0;
 }
 
-static int prepare_targets(const as_job *j, as_job_scan *js, char *err, size_t errlen)
+int as_job_targets(const as_job *j, int resolve, as_targets **out, char *err, size_t errlen)
 {
-    as_targets *t = js->o.targets = as_targets_new();
+    as_targets *t = *out = as_targets_new();
     if (t == NULL) {
         snprintf(err, errlen, "out of memory");
         return -AS_ERR_FAIL;
     }
+    as_targets_set_resolve(t, resolve);
     if (add_items(t, as_job_get(j, AS_OPT_TARGETS), 0, 0, err, errlen) != 0 ||
         add_items(t, as_job_get(j, AS_OPT_TARGETS_FILE), 1, 0, err, errlen) != 0 ||
         add_items(t, as_job_get(j, AS_OPT_EXCLUDE), 0, 1, err, errlen) != 0 ||
@@ -49,6 +46,11 @@ static int prepare_targets(const as_job *j, as_job_scan *js, char *err, size_t e
         as_targets_finish(t, err, errlen) != 0)
         return -AS_ERR_TARGET;
     return 0;
+}
+
+static int prepare_targets(const as_job *j, as_job_scan *js, char *err, size_t errlen)
+{
+    return as_job_targets(j, 1, &js->o.targets, err, errlen);
 }
 
 /* "echo,ack:80,443" / "none" (checked when the file was read). */
@@ -87,38 +89,51 @@ static int prepare_tables(const as_job *j, as_job_scan *js, char *err, size_t er
     return 0;
 }
 
-static void describe(const as_job *j, as_job_scan *js)
+/* Rate and retries: nmap's -T template first, then what was given explicitly. */
+static void prepare_timing(const as_job *j, as_scan_opts *o)
 {
-    const as_scan_opts *o = &js->o;
-    snprintf(js->options, sizeof js->options, "sweep %s:", j->name);
-    opt_text(js, " -p %s", as_job_get(j, AS_OPT_PORTS));
-    if (o->no_ping)
-        opt_text(js, "%s", " -Pn");
-    if (o->ping_echo)
-        opt_text(js, "%s", " -PE");
-    const char *ack = strstr(as_job_get(j, AS_OPT_PING), "ack:");
-    if (ack && !o->no_ping)
-        opt_text(js, " -PA%s", ack + 4);
-    opt_text(js, " --max-rate %s", as_job_get(j, AS_OPT_MAX_RATE));
-    opt_text(js, " --max-retries %s", as_job_get(j, AS_OPT_MAX_RETRIES));
-    if (o->min_rate > 0)
-        opt_text(js, " --min-rate %s", as_job_get(j, AS_OPT_MIN_RATE));
-    if (o->os_detect)
-        opt_text(js, "%s", " -O");
-    if (!o->resolve)
-        opt_text(js, "%s", " -n");
-    static const struct { enum as_opt id; const char *flag; } str[] = {
-        {AS_OPT_DNS_SERVERS, " --dns-servers %s"}, {AS_OPT_INTERFACE, " -e %s"},
-        {AS_OPT_SOURCE, " -S %s"}, {AS_OPT_SHARD, " --shard %s"},
-    };
-    for (size_t i = 0; i < sizeof str / sizeof str[0]; i++)
-        if (as_job_get(j, str[i].id))
-            opt_text(js, str[i].flag, as_job_get(j, str[i].id));
-    if (o->seed)
-        opt_text(js, " --seed %s", as_job_get(j, AS_OPT_SEED));
+    int timed = as_job_get(j, AS_OPT_TIMING) != NULL &&
+                as_scan_opts_timing(o, (int)as_job_num(j, AS_OPT_TIMING)) == 0;
+    if (!timed || j->given[AS_OPT_MAX_RATE])
+        o->max_rate = as_job_num(j, AS_OPT_MAX_RATE);
+    if (!timed || j->given[AS_OPT_MAX_RETRIES])
+        o->max_retries = (int)as_job_num(j, AS_OPT_MAX_RETRIES);
+    o->min_rate = as_job_num(j, AS_OPT_MIN_RATE);
 }
 
-int as_job_scan_prepare(const as_job *j, as_job_scan *js, char *err, size_t errlen)
+/* nmap's database only when the user names it (osdb): its licence is theirs to take. */
+static int prepare_osdb(const as_job *j, as_job_scan *js, char *err, size_t errlen)
+{
+    if (!js->o.os_detect)
+        return 0;
+    const char *path = as_job_get(j, AS_OPT_OSDB);
+    char e[512];
+    if (as_osdb_load(&js->osdb, path ? path : as_default_osdb_path(), e, sizeof e) != 0) {
+        snprintf(err, errlen, "OS database: %s", e);
+        return -AS_ERR_DATA;
+    }
+    js->o.osdb = js->osdb;
+    return 0;
+}
+
+/* The scan row's options: the label, the flags that decide what goes on the wire and, for a
+ * command line (no label), its targets as typed, so that it reads as a command again (a
+ * reader of the text skips them: the row has its own targets). */
+static void describe(const as_job *j, const char *label, as_job_scan *js)
+{
+    snprintf(js->options, sizeof js->options, "%s%s", label ? label : "", label ? " " : "");
+    size_t used = strlen(js->options);
+    as_cli_write(j, js->options + used, sizeof js->options - used);
+    const char *t = label == NULL ? as_job_get(j, AS_OPT_TARGETS) : NULL;
+    for (const char *p = t; p && *p;) {
+        size_t n = strcspn(p, "\n"), used = strlen(js->options);
+        snprintf(js->options + used, sizeof js->options - used, " %.*s", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+}
+
+int as_job_scan_prepare(const as_job *j, const char *label, as_job_scan *js, char *err,
+                        size_t errlen)
 {
     memset(js, 0, sizeof *js);
     as_scan_opts *o = &js->o;
@@ -132,9 +147,7 @@ int as_job_scan_prepare(const as_job *j, as_job_scan *js, char *err, size_t errl
     o->ports = js->ports;
     o->nports = n;
     prepare_ping(as_job_get(j, AS_OPT_PING), o);
-    o->max_rate = as_job_num(j, AS_OPT_MAX_RATE);
-    o->min_rate = as_job_num(j, AS_OPT_MIN_RATE);
-    o->max_retries = (int)as_job_num(j, AS_OPT_MAX_RETRIES);
+    prepare_timing(j, o);
     o->os_detect = (int)as_job_num(j, AS_OPT_OS);
     o->resolve = (int)as_job_num(j, AS_OPT_RESOLVE);
     o->dns_servers = as_job_get(j, AS_OPT_DNS_SERVERS);
@@ -148,9 +161,13 @@ int as_job_scan_prepare(const as_job *j, as_job_scan *js, char *err, size_t errl
         o->shard_k = k - 1;
         o->shard_n = sn;
     }
-    if ((rc = prepare_tables(j, js, err, errlen)) != 0)
+    o->verbose = (int)as_job_num(j, AS_OPT_VERBOSE);
+    o->offline = (int)as_job_num(j, AS_OPT_OFFLINE);
+    o->progress = (int)as_job_num(j, AS_OPT_PROGRESS);
+    if ((rc = prepare_tables(j, js, err, errlen)) != 0 ||
+        (rc = prepare_osdb(j, js, err, errlen)) != 0)
         return rc;
-    describe(j, js);
+    describe(j, label, js);
     o->options_text = js->options;
     return 0;
 }
@@ -161,5 +178,6 @@ void as_job_scan_free(as_job_scan *js)
     free(js->ports);
     as_port_table_free(js->agents);
     as_port_table_free(js->deploy);
+    as_osdb_free(js->osdb);
     memset(js, 0, sizeof *js);
 }

@@ -7,6 +7,7 @@
 
 #include "engine/portspec.h"
 #include "engine/scan.h"
+#include "tools/options.h"
 #include "tools/sends.h"
 
 /* "22,80,1000-2000" from a sorted list. */
@@ -54,11 +55,6 @@ static int set_acks(as_sends *s, const char *spec, char *err, size_t errlen)
 {
     uint16_t *list;
     size_t n;
-    if (*spec == '\0') {
-        if (s->nack < 16)
-            s->ack[s->nack++] = 80;
-        return 0;
-    }
     if (as_portspec_parse(spec, &list, &n, err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < n && s->nack < 16; i++)
@@ -67,67 +63,89 @@ static int set_acks(as_sends *s, const char *spec, char *err, size_t errlen)
     return 0;
 }
 
-/* A flag's value: "-p 22" / "-p22" / "--dns-servers=x". NULL if arg is not that flag. */
-static const char *value(int argc, char *const argv[], int *i, const char *flag)
+/* What goes on the wire, from a job's effective values (a config section or flags); with
+ * given_only, only what was given, on top of what s holds. */
+static int from_job(as_sends *s, const as_job *j, int given_only, char *err, size_t errlen)
 {
-    size_t n = strlen(flag);
-    if (strncmp(argv[*i], flag, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '\0')
-        return *i + 1 < argc ? argv[++*i] : NULL;
-    if (argv[*i][n] == '=' || (flag[1] != '-' && n == 2))
-        return argv[*i] + n + (argv[*i][n] == '=');
-    return NULL;
+#define USE(id) (!given_only || j->given[id])
+    if (USE(AS_OPT_PORTS) && set_ports(s, as_job_get(j, AS_OPT_PORTS), err, errlen) != 0)
+        return -1;
+    if (USE(AS_OPT_PING)) {
+        const char *ping = as_job_get(j, AS_OPT_PING), *ack = strstr(ping, "ack:");
+        s->no_ping = strcmp(ping, "none") == 0;
+        s->echo = strstr(ping, "echo") != NULL;
+        s->nack = 0;
+        if (ack && set_acks(s, ack + 4, err, errlen) != 0)
+            return -1;
+    }
+    if (USE(AS_OPT_OS))
+        s->os = as_job_num(j, AS_OPT_OS) != 0;
+    if (USE(AS_OPT_RESOLVE))
+        s->resolve = as_job_num(j, AS_OPT_RESOLVE) != 0;
+    const char *dns = as_job_get(j, AS_OPT_DNS_SERVERS), *src = as_job_get(j, AS_OPT_SOURCE);
+    if (USE(AS_OPT_DNS_SERVERS))
+        snprintf(s->dns, sizeof s->dns, "%s", dns ? dns : "");
+    struct in_addr in;
+    if (USE(AS_OPT_SOURCE))
+        s->source = src && inet_pton(AF_INET, src, &in) == 1 ? ntohl(in.s_addr) : 0;
+#undef USE
+    return 0;
 }
 
-int as_sends_args(as_sends *s, int argc, char *const argv[], char *err, size_t errlen)
+int as_sends_flags(as_sends *s, const as_job *flags, char *err, size_t errlen)
 {
-    int ping_given = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strncmp(a, "-P", 2) == 0 && (a[2] == 'E' || a[2] == 'A' || a[2] == 'n')) {
-            if (!ping_given++)
-                s->echo = 0, s->nack = 0, s->no_ping = 0;
-            if (a[2] == 'n')
-                s->no_ping = 1;
-            else if (a[2] == 'E')
-                s->echo = 1;
-            else if (set_acks(s, a + 3, err, errlen) != 0)
-                return -1;
-        } else if (strcmp(a, "-O") == 0)
-            s->os = 1;
-        else if (strcmp(a, "-n") == 0)
-            s->resolve = 0;
-        else if ((v = value(argc, argv, &i, "-p")) != NULL) {
-            if (set_ports(s, v, err, errlen) != 0)
-                return -1;
-        } else if ((v = value(argc, argv, &i, "--dns-servers")) != NULL)
-            snprintf(s->dns, sizeof s->dns, "%s", v);
-        else if ((v = value(argc, argv, &i, "-S")) != NULL) {
-            struct in_addr in;
-            if (inet_pton(AF_INET, v, &in) != 1) {
-                snprintf(err, errlen, "-S takes an IPv4 address, not '%s'", v);
-                return -1;
-            }
-            s->source = ntohl(in.s_addr);
+    return from_job(s, flags, 1, err, errlen);
+}
+
+/* "198.18.0.0/24" for an interval that is one CIDR block; else its blocks. */
+static size_t put_interval(char *out, size_t len, uint32_t lo, uint32_t hi)
+{
+    size_t used = 0;
+    for (uint64_t a = lo; a <= hi && used < len;) {
+        int bits = 32;
+        while (bits > 0) {
+            uint64_t size = 1ull << (33 - bits);
+            if ((a & (size - 1)) != 0 || a + size - 1 > hi)
+                break;
+            bits--;
         }
+        uint64_t size = 1ull << (32 - bits);
+        used += (size_t)snprintf(out + used, len - used, "%s%u.%u.%u.%u/%d", "",
+                                 (unsigned)(a >> 24), (unsigned)(a >> 16) & 255,
+                                 (unsigned)(a >> 8) & 255, (unsigned)a & 255, bits);
+        a += size;
+        if (a <= hi && used < len)
+            used += (size_t)snprintf(out + used, len - used, ",");
     }
-    return 0;
+    return used;
+}
+
+void as_sends_destination(as_sends *s, const uint32_t *lo, const uint32_t *hi, size_t n)
+{
+    char buf[sizeof s->targets];
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < sizeof buf; i++) {
+        if (i)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, ",");
+        if (used < sizeof buf)
+            used += put_interval(buf + used, sizeof buf - used, lo[i], hi[i]);
+    }
+    if (used >= sizeof buf - 1)     /* too many blocks to list: the span is still exact */
+        snprintf(buf, sizeof buf, "%zu address ranges from %u.%u.%u.%u to %u.%u.%u.%u", n,
+                 lo[0] >> 24, (lo[0] >> 16) & 255, (lo[0] >> 8) & 255, lo[0] & 255,
+                 hi[n - 1] >> 24, (hi[n - 1] >> 16) & 255, (hi[n - 1] >> 8) & 255, hi[n - 1] & 255);
+    snprintf(s->targets, sizeof s->targets, "%s", buf);
 }
 
 int as_sends_text(as_sends *s, const char *options, char *err, size_t errlen)
 {
-    char *copy = strdup(options ? options : ""), *argv[256];
-    int argc = 0;
-    if (copy == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 256; t = strtok_r(NULL, " ", &save))
-        argv[argc++] = t;
-    int rc = as_sends_args(s, argc, argv, err, errlen);
-    free(copy);
-    return rc;
+    as_job j;
+    int rc = as_cli_read_text(&j, "ports", options, AS_SCOPE_SENDS, AS_CLI_STORED, err, errlen);
+    if (rc == 0)
+        rc = from_job(s, &j, 1, err, errlen);
+    as_job_release(&j);
+    return rc ? -1 : 0;
 }
 
 int as_sends_job(as_sends *s, const as_job *j, char *err, size_t errlen)
@@ -140,22 +158,7 @@ int as_sends_job(as_sends *s, const as_job *j, char *err, size_t errlen)
     for (char *p = s->targets; *p; p++)
         if (*p == '\n')
             *p = ',';
-    if (set_ports(s, as_job_get(j, AS_OPT_PORTS), err, errlen) != 0)
-        return -1;
-    const char *ping = as_job_get(j, AS_OPT_PING), *ack = strstr(ping, "ack:");
-    s->no_ping = strcmp(ping, "none") == 0;
-    s->echo = strstr(ping, "echo") != NULL;
-    s->nack = 0;
-    if (ack && set_acks(s, ack + 4, err, errlen) != 0)
-        return -1;
-    s->os = as_job_num(j, AS_OPT_OS) != 0;
-    s->resolve = as_job_num(j, AS_OPT_RESOLVE) != 0;
-    const char *dns = as_job_get(j, AS_OPT_DNS_SERVERS), *src = as_job_get(j, AS_OPT_SOURCE);
-    snprintf(s->dns, sizeof s->dns, "%s", dns ? dns : "");
-    struct in_addr in;
-    if (src && inet_pton(AF_INET, src, &in) == 1)
-        s->source = ntohl(in.s_addr);
-    return 0;
+    return from_job(s, j, 0, err, errlen);
 }
 
 void as_sends_resolvers(const as_sends *s, const char *resolv_conf, char *out, size_t len)

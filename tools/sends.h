@@ -26,12 +26,15 @@ typedef struct as_sends {
 /* A default `agentscan scan`: echo + ACK/80, the 16 default ports, reverse DNS. */
 void as_sends_defaults(as_sends *s);
 
-/* Applies scan flags (-p, -PE, -PA[PORTS], -Pn, -O, -n, --dns-servers, -S); other words
- * (targets, unrelated flags) are ignored, so a stored scan's options text can be fed in
- * whole. Returns 0, or -1 with err for a malformed value. */
-int as_sends_args(as_sends *s, int argc, char *const argv[], char *err, size_t errlen);
-/* Same, from one string split at spaces (a scan row's options). */
+/* Applies scan flags read through the option table (as_cli_read): every option that
+ * changes what goes on the wire; the source address only when a flag gave it. Returns 0,
+ * or -1 with err. */
+int as_sends_flags(as_sends *s, const as_job *flags, char *err, size_t errlen);
+/* The same from a scan row's options text (read as stored: targets and other words are
+ * skipped). */
 int as_sends_text(as_sends *s, const char *options, char *err, size_t errlen);
+/* The destination as the final address set's CIDR blocks (targets less exclusions). */
+void as_sends_destination(as_sends *s, const uint32_t *lo, const uint32_t *hi, size_t n);
 /* From a job's effective values. */
 int as_sends_job(as_sends *s, const as_job *job, char *err, size_t errlen);
 

@@ -166,7 +166,9 @@ int as_sweep_run(const as_config *cfg, const char *name, const as_sweep_opts *so
         return -AS_ERR_USAGE;
     }
     r->db = as_job_get(w.job, AS_OPT_DB);
-    int rc = as_job_scan_prepare(w.job, &w.js, err, errlen);
+    char label[AS_JOB_NAME_MAX + 16];
+    snprintf(label, sizeof label, "sweep %s:", w.job->name);
+    int rc = as_job_scan_prepare(w.job, label, &w.js, err, errlen);
     if (rc != 0) {
         as_job_scan_free(&w.js);
         return rc;

@@ -16,14 +16,21 @@ typedef struct as_job_scan {
     as_scan_opts o;
     uint16_t *ports;
     as_port_table *agents, *deploy;
-    char options[2048];     /* "sweep JOB: -p ... --seed N": the scan row's options, in the
+    struct as_osdb *osdb;   /* loaded when the job asks for OS detection */
+    char options[4096];     /* "sweep JOB: -p ... --seed N": the scan row's options, in the
                              * scan command's flags so that `ports --scan` can read them */
 } as_job_scan;
 
-/* Fills js from the job's effective values (targets resolved now). Returns 0 or a negative
- * enum as_error: -AS_ERR_TARGET, -AS_ERR_DATA, -AS_ERR_USAGE. */
-int as_job_scan_prepare(const as_job *job, as_job_scan *js, char *err, size_t errlen);
+/* Fills js from the job's effective values (targets resolved now, tables and the OS
+ * database loaded). label starts the options text ("sweep JOB:"), or NULL. Returns 0 or a
+ * negative enum as_error: -AS_ERR_TARGET, -AS_ERR_DATA, -AS_ERR_USAGE. */
+int as_job_scan_prepare(const as_job *job, const char *label, as_job_scan *js, char *err,
+                        size_t errlen);
 void as_job_scan_free(as_job_scan *js);
+
+/* The job's final target set (targets and files, less exclusions), names looked up when
+ * resolve. Returns 0 or -AS_ERR_TARGET / -AS_ERR_FAIL with err; free *out either way. */
+int as_job_targets(const as_job *job, int resolve, as_targets **out, char *err, size_t errlen);
 
 /* The job's lock: flock() on DB.JOB.lock with the holder's PID written inside. The kernel
  * drops a flock when its holder dies, so a lock file whose PID is gone is stale. */

@@ -42,14 +42,14 @@ DB=$TMP/x.db
 say "usage errors (exit 2)"
 expect 2 "unknown option '--frobnicate'" "$AS" scan --frobnicate 198.18.0.1 --db "$DB"
 expect 2 "no targets given" "$AS" scan --db "$DB"
-expect 2 "--max-retries takes a number" "$AS" scan --max-retries x 198.18.0.1 --db "$DB"
+expect 2 "--max-retries: must be a whole number from 0 to 10" "$AS" scan --max-retries x 198.18.0.1 --db "$DB"
 expect 2 "bad port list '70000'" "$AS" scan -p 70000 198.18.0.1 --db "$DB"
 expect 2 "--shard needs --seed" "$AS" scan --shard 1/2 198.18.0.1 --db "$DB"
 expect 2 "unknown command 'scna'" "$AS" scna
 # Seventeen bare -PA once wrote past the sixteen ACK ping ports (UBSan saw it).
 mapfile -t many_pa < <(for _ in $(seq 17); do echo -PA; done)
-expect 2 "at most 16 ACK ping ports" "$AS" scan "${many_pa[@]}" 198.18.0.1 --db "$DB"
-expect 2 "at most 16 ACK ping ports" "$AS" scan -PA1-10 -PA20-30 198.18.0.1 --db "$DB"
+expect 2 "at most 16 ACK" "$AS" scan "${many_pa[@]}" 198.18.0.1 --db "$DB"
+expect 2 "at most 16 ACK" "$AS" scan -PA1-10 -PA20-30 198.18.0.1 --db "$DB"
 say "target errors (exit 3), before any packet"
 expect 3 "bad target '198.18.1.300'.*position" "$AS" scan 198.18.1.300 --db "$DB"
 expect 3 "198.18.3-1.1.*backwards.*position 8" "$AS" scan 198.18.3-1.1 --db "$DB"

@@ -185,7 +185,7 @@ START_TEST(test_job_and_dropins)
     ck_assert_msg(as_config_parse(&cfg, "t.conf", conf, sizeof conf - 1, err, sizeof err) == 0, "%s", err);
     const as_job *j = as_config_job(&cfg, "lab");
     as_job_scan js;
-    ck_assert_msg(as_job_scan_prepare(j, &js, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(as_job_scan_prepare(j, "sweep lab:", &js, err, sizeof err) == 0, "%s", err);
     ck_assert_uint_eq(as_targets_count(js.o.targets), 4);
     ck_assert_uint_eq(js.o.nports, 2);
     ck_assert_int_eq(js.o.ping_echo, 0);
@@ -194,7 +194,7 @@ START_TEST(test_job_and_dropins)
     ck_assert_uint_eq(js.o.shard_n, 3);
     ck_assert_int_eq(js.o.resolve, 0);
     ck_assert_str_eq(js.options, "sweep lab: -p 22,445 -PA80,443 --max-rate 5000 --max-retries 2 "
-                                 "-O -n --shard 2/3 --seed 7");
+                                 "-O -n --seed 7 --shard 2/3");
     as_job_scan_free(&js);
     char *timer, *service;
     ck_assert_int_eq(as_timer_dropins(&cfg, j, "/usr/bin/agentscan", "/etc/agentscan/a.conf",
