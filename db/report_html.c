@@ -343,8 +343,9 @@ static void firewall(rp_writer *w, const rp_model *m)
     for (size_t i = 0; i < m->nrules; i++) {
         const rp_rule *r = &m->rules[i];
         rp_rule_targets(m, r, to, 65536);
-        rp_textf(w, "allow %s (%s) from %s to %s   # %zu host%s\n", r->ports, r->channel,
+        rp_textf(w, "allow %s (%s) from %s to %s   # %zu host%s", r->ports, r->channel,
                  *r->from ? r->from : "this gateway", to, r->n, r->n == 1 ? "" : "s");
+        rp_raw(w, "\n");
     }
     rp_close(w);
     rp_open(w, "table");

@@ -47,13 +47,16 @@ static void host_title(rp_writer *w, const dr_host *d)
     rp_text(w, h->address);
     if (h->name && *h->name)
         rp_textf(w, " %s", h->name);
-    rp_textf(w, "\n%s", rp_state_label(rp_host_state(d)));
+    rp_raw(w, "\n");
+    rp_text(w, rp_state_label(rp_host_state(d)));
     if (h->managed && h->agent && *h->agent)
         rp_textf(w, ": %s", h->agent);
     else if (h->deploy && *h->deploy)
         rp_textf(w, ": %s", h->deploy);
-    if (os)
-        rp_textf(w, "\nOS: %s", os);
+    if (os) {
+        rp_raw(w, "\n");
+        rp_textf(w, "OS: %s", os);
+    }
     rp_close(w);
     free(os);
     if (oom)
@@ -96,7 +99,9 @@ void rp_svg_grid(rp_writer *w, const rp_model *m, const rp_net *net)
             char ip[INET_ADDRSTRLEN];
             ip_text(net->base | a, ip);
             rp_open(w, "title");
-            rp_textf(w, "%s\n%s", ip, rp_state_label(s));
+            rp_text(w, ip);
+            rp_raw(w, "\n");
+            rp_text(w, rp_state_label(s));
             rp_close(w);
         }
         rp_close_void(w);
