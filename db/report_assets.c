@@ -14,7 +14,7 @@ const char rp_css[] =
     "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:2px 6px;"
     "text-align:left;vertical-align:top}th{background:#f3f3f3}\n"
     "td.n{text-align:right}.muted{color:#666}.wrap{word-break:break-all;max-width:28em}\n"
-    ".cards{display:flex;flex-wrap:wrap;gap:.8em}.card{border:1px solid #ddd;border-radius:4px;"
+    ".cards{display:flex;flex-wrap:wrap;gap:.8em;align-items:flex-start}.card{border:1px solid #ddd;border-radius:4px;"
     "padding:.5em .8em;min-width:9em}.card b{display:block;font-size:1.6em}\n"
     ".nets{display:flex;flex-wrap:wrap;gap:1em}.net{margin:0}figcaption{font-size:.85em}\n"
     "svg .c{stroke:#fff;stroke-width:1}\n"
