@@ -64,6 +64,8 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
         "write the diff as JSON to this file"},
     [AS_OPT_ON_CHANGE_TIMEOUT] = {"on-change-timeout", NULL, AS_T_SPAN, 1, DAY, "1min", NULL,
         "the command is killed after this long"},
+    [AS_OPT_REPORT] = {"report", NULL, AS_T_PATH, 0, 0, NULL, "report -o",
+        "write the HTML report here after each sweep (replaced atomically)"},
     [AS_OPT_LOCK_WAIT] = {"lock-wait", NULL, AS_T_SPAN, 0, DAY, "0", "sweep --wait",
         "how long a sweep waits for a running one (0 = exit at once)"},
     [AS_OPT_SCHEDULE] = {"schedule", NULL, AS_T_CALENDAR, 0, 0, "daily", NULL,

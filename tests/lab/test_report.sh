@@ -24,7 +24,9 @@ targets = 198.18.0.0/16
 dns-servers = $LAB_DNS
 max-rate = 20000
 db = $X/lab.db
+report = $X/www/%j.html
 CONF
+mkdir -p "$X/www"
 sweep() {
     timeout 180 ip netns exec "$LAB_SCAN_NS" "$A" sweep lab --config "$X/rp.conf" --no-progress \
         >>"$X/sweep.out" 2>>"$X/sweep.err"
@@ -36,7 +38,10 @@ table ip ${LAB_PREFIX}_rp {
     chain input { type filter hook input priority -10; policy accept; tcp dport 22 drop; }
 }
 NFT
+check "the first sweep wrote its report (report = PATH)" grep -q "Network report: scan 1<" "$X/www/lab.html"
 check "second sweep" sweep
+check "the second sweep replaced it, leaving no temporary file" sh -c \
+    "grep -q 'Network report: scan 2<' '$X/www/lab.html' && test \$(ls '$X/www' | wc -l) -eq 1"
 
 say "the report of the job's newest sweep"
 t0=$(now_ms)
