@@ -38,6 +38,14 @@ typedef struct dr_report {
     size_t partly;
 } dr_report;
 
+/* Works out the report for one scan (0: the latest) in one read transaction: its view of
+ * the live hosts and, per host, status, family, rule and blocked liveness. source 0: the
+ * scanner's address recorded for the scan. The deploy report prints it; the HTML report
+ * (report_model.c) groups its rules. Free with dr_free. */
+int dr_compute(as_store *st, int64_t scan_id, const as_port_table *deploy, uint32_t source,
+               dr_report *r, char *err, size_t errlen);
+void dr_free(dr_report *r);
+
 const char *dr_status_name(enum dr_status s);
 int dr_print_text(const dr_report *r, FILE *out);
 int dr_print_json(const dr_report *r, FILE *out);

@@ -207,6 +207,52 @@ static void analyse(dr_host *d, const as_port_table *t, const login_table *lt, c
     liveness(d, lv, src);
 }
 
+int dr_compute(as_store *st, int64_t scan_id, const as_port_table *deploy, uint32_t source,
+               dr_report *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    int own;
+    if (as_read_begin(st, &own, err, errlen) < 0)
+        return -1;
+    int rc = as_scan_view_load(st, scan_id, 0, &r->v, err, errlen);
+    if (rc == 0 && source == 0)
+        rc = as_origin_source(st, r->v.id, &source, err, errlen);
+    as_live_map lm = {0};
+    if (rc == 0)
+        rc = as_live_load(st, r->v.id, &lm, err, errlen);
+    as_read_end(st, own);
+    if (source) {
+        struct in_addr a = {htonl(source)};
+        inet_ntop(AF_INET, &a, r->source, sizeof r->source);
+    }
+    login_table lt;
+    table_ports(deploy, &lt);
+    if (rc == 0 && (r->hosts = calloc(r->v.nhosts ? r->v.nhosts : 1, sizeof *r->hosts)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < r->v.nhosts; i++) {
+        dr_host *d = &r->hosts[r->n++];
+        as_live lv;
+        d->h = &r->v.hosts[i];
+        as_live_get(&lm, d->h->ip, &lv);
+        analyse(d, deploy, &lt, &lv, r->source);
+        r->count[d->status]++;
+        r->partly += (size_t)d->partly;
+    }
+    as_live_free(&lm);
+    if (rc != 0)
+        dr_free(r);
+    return rc;
+}
+
+void dr_free(dr_report *r)
+{
+    free(r->hosts);
+    as_scan_view_free(&r->v);
+    memset(r, 0, sizeof *r);
+}
+
 int as_deploy_report(as_store *st, int64_t scan_id, const as_port_table *deploy, uint32_t source,
                      const char *format, FILE *out, char *err, size_t errlen)
 {
@@ -215,42 +261,13 @@ int as_deploy_report(as_store *st, int64_t scan_id, const as_port_table *deploy,
         return -1;
     }
     dr_report r;
-    memset(&r, 0, sizeof r);
-    int own;
-    if (as_read_begin(st, &own, err, errlen) < 0)
+    if (dr_compute(st, scan_id, deploy, source, &r, err, errlen) != 0)
         return -1;
-    int rc = as_scan_view_load(st, scan_id, 0, &r.v, err, errlen);
-    if (rc == 0 && source == 0)
-        rc = as_origin_source(st, r.v.id, &source, err, errlen);
-    as_live_map lm = {0};
-    if (rc == 0)
-        rc = as_live_load(st, r.v.id, &lm, err, errlen);
-    as_read_end(st, own);
-    if (source) {
-        struct in_addr a = {htonl(source)};
-        inet_ntop(AF_INET, &a, r.source, sizeof r.source);
-    }
-    login_table lt;
-    table_ports(deploy, &lt);
-    if (rc == 0 && (r.hosts = calloc(r.v.nhosts ? r.v.nhosts : 1, sizeof *r.hosts)) == NULL) {
-        snprintf(err, errlen, "out of memory");
-        rc = -1;
-    }
-    for (size_t i = 0; rc == 0 && i < r.v.nhosts; i++) {
-        dr_host *d = &r.hosts[r.n++];
-        as_live lv;
-        d->h = &r.v.hosts[i];
-        as_live_get(&lm, d->h->ip, &lv);
-        analyse(d, deploy, &lt, &lv, r.source);
-        r.count[d->status]++;
-        r.partly += (size_t)d->partly;
-    }
-    if (rc == 0 && (strcmp(format, "json") == 0 ? dr_print_json(&r, out) : dr_print_text(&r, out)) != 0) {
+    int rc = 0;
+    if ((strcmp(format, "json") == 0 ? dr_print_json(&r, out) : dr_print_text(&r, out)) != 0) {
         snprintf(err, errlen, "cannot write the report");
         rc = -1;
     }
-    as_live_free(&lm);
-    free(r.hosts);
-    as_scan_view_free(&r.v);
+    dr_free(&r);
     return rc;
 }

@@ -25,6 +25,7 @@ void cli_usage(void)
            "  agentscan config check [FILE] | show [JOB] | keys    agentscan install-timer JOB\n"
            "  agentscan deploy-report [--scan ID] [--format text|json]   why hosts are not deployable\n"
            "  agentscan ports [--job JOB|--scan ID]   agentscan merge A.db B.db... --into C.db\n"
+           "  agentscan report [--scan ID|--job JOB] [-o FILE]   one HTML page for people\n"
            "\n"
            "Targets: 198.18.1.5  198.18.0.0/16  198.18.1-3.1-254  host.example  -iL FILE\n"
            "  --exclude SPEC[,SPEC]  --excludefile FILE\n"
@@ -128,5 +129,7 @@ int main(int argc, char **argv)
         return cli_ports(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return cli_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cli_report(argc - 1, argv + 1);
     return cli_fail(AS_ERR_USAGE, "unknown command '%s' (try 'agentscan --help')", cmd);
 }

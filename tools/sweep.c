@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "db/export.h"
+#include "db/report.h"
 #include "db/reports.h"
 #include "probes/errors.h"
 #include "engine/netif.h"
@@ -134,6 +135,20 @@ static int change_action(sweep *w, char *err, size_t errlen)
     return 0;
 }
 
+/* The HTML report of this sweep, when the job asks for one: before the change action, so
+ * that the action can send it. */
+static int write_report(sweep *w, char *err, size_t errlen)
+{
+    const char *path = as_job_get(w->job, AS_OPT_REPORT);
+    if (path == NULL)
+        return 0;
+    as_report_opts o = {.scan_id = w->r->scan.scan_id, .deploy = w->js.deploy};
+    if (as_report_save(w->st, &o, path, err, errlen) != 0)
+        return -AS_ERR_FAIL;
+    note(w, "report written to %s", path);
+    return 0;
+}
+
 /* Everything after the lock is taken. */
 static int locked(sweep *w, char *err, size_t errlen)
 {
@@ -151,8 +166,15 @@ static int locked(sweep *w, char *err, size_t errlen)
         rc = compute_diff(w, err, errlen);
     if (rc == 0)
         rc = retention(w, err, errlen);
+    /* A report that cannot be written is an error, but the action still runs. */
+    char rerr[512] = "";
+    int rr = rc == 0 ? write_report(w, rerr, sizeof rerr) : 0;
     if (rc == 0)
         rc = change_action(w, err, errlen);
+    if (rc == 0 && rr != 0) {
+        snprintf(err, errlen, "report: %s", rerr);
+        rc = rr;
+    }
     return rc;
 }
 

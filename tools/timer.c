@@ -39,7 +39,8 @@ static void dir_of(const char *path, char *out, size_t outlen)
 static int service_text(const as_job *job, const char *exe, const char *config_path, char **out,
                         char *err, size_t errlen)
 {
-    char e_exe[2048], e_cfg[2048], d1[2048], d2[2048], e_d1[4096], e_d2[4096] = "";
+    char e_exe[2048], e_cfg[2048], d1[2048], d2[2048], d3[2048], e_d1[4096], e_d2[4096] = "",
+         e_d3[4096] = "";
     if (unit_path(exe, e_exe, sizeof e_exe, err, errlen) != 0 ||
         unit_path(config_path, e_cfg, sizeof e_cfg, err, errlen) != 0)
         return -1;
@@ -52,7 +53,15 @@ static int service_text(const as_job *job, const char *exe, const char *config_p
         if (strcmp(d1, d2) != 0 && unit_path(d2, e_d2, sizeof e_d2, err, errlen) != 0)
             return -1;
     }
-    size_t len = 1024 + strlen(e_exe) + strlen(e_cfg) + strlen(e_d1) + strlen(e_d2);
+    /* The report is written beside itself (a temporary file, then a rename). */
+    const char *report = as_job_get(job, AS_OPT_REPORT);
+    if (report) {
+        dir_of(report, d3, sizeof d3);
+        if (strcmp(d1, d3) != 0 && (!file || strcmp(d2, d3) != 0) &&
+            unit_path(d3, e_d3, sizeof e_d3, err, errlen) != 0)
+            return -1;
+    }
+    size_t len = 1024 + strlen(e_exe) + strlen(e_cfg) + strlen(e_d1) + strlen(e_d2) + strlen(e_d3);
     if ((*out = malloc(len)) == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -60,13 +69,14 @@ static int service_text(const as_job *job, const char *exe, const char *config_p
     /* The job name is %i: the instance of the template. */
     snprintf(*out, len,
              "# Written by 'agentscan install-timer %s': this binary and configuration, and\n"
-             "# write access to the job's database directory%s only.\n"
+             "# write access to the job's database directory%s%s only.\n"
              "[Service]\n"
              "ExecStart=\n"
              "ExecStart=%s sweep --config %s %%i\n"
-             "ReadWritePaths=%s%s%s\n",
-             job->name, *e_d2 ? " and on-change-file directory" : "", e_exe, e_cfg, e_d1,
-             *e_d2 ? " " : "", e_d2);
+             "ReadWritePaths=%s%s%s%s%s\n",
+             job->name, *e_d2 ? " and on-change-file directory" : "",
+             *e_d3 ? " and report directory" : "", e_exe, e_cfg, e_d1,
+             *e_d2 ? " " : "", e_d2, *e_d3 ? " " : "", e_d3);
     return 0;
 }
 

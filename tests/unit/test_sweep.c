@@ -177,6 +177,7 @@ static const char conf[] =
     "seed = 7\nshard = 2/3\nos = yes\nresolve = no\n"
     "db = /var/lib/agent%%scan/%j.db\n"
     "on-change-file = /srv/out/%j.json\n"
+    "report = /srv/www/%j.html\n"
     "schedule = Mon *-*-* 03:00\nrandomized-delay = 10min\n";
 
 START_TEST(test_job_and_dropins)
@@ -203,7 +204,7 @@ START_TEST(test_job_and_dropins)
                                         "RandomizedDelaySec=600\n"));
     ck_assert_ptr_nonnull(strstr(service, "ExecStart=\nExecStart=/usr/bin/agentscan sweep --config "
                                           "/etc/agentscan/a.conf %i\n"));
-    ck_assert_ptr_nonnull(strstr(service, "ReadWritePaths=/var/lib/agent%%scan /srv/out\n"));
+    ck_assert_ptr_nonnull(strstr(service, "ReadWritePaths=/var/lib/agent%%scan /srv/out /srv/www\n"));
     free(timer);
     free(service);
     ck_assert_int_eq(as_timer_dropins(&cfg, j, "/my bin/agentscan", "/a.conf", &timer, &service,

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# chromium.sh — headless Chromium for the report tests (tests/browser, tests/lab/test_report.sh):
+# finds the browser (exit 77, skipped, when it is missing) and runs it so that every request
+# the page makes shows in a net log and every console message on stderr.
+
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [[ -z $CHROMIUM ]]; then
+    echo "SKIP: chromium is not installed (tools/setup installs Debian's chromium)"
+    exit 77
+fi
+CHECK_REPORT=$AS_SOURCE_DIR/tests/browser/check_report.py
+
+# chromium_run DIR ARGS...: one headless run with its own profile in DIR/profile, its net
+# log in DIR/netlog.json and its log (console messages included) in DIR/chromium.log.
+chromium_run() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    local args=(--headless --disable-gpu --no-first-run --no-default-browser-check
+        --disable-extensions --disable-background-networking --disable-component-update
+        --disable-sync --user-data-dir="$dir/profile" --enable-logging=stderr --v=0
+        --log-net-log="$dir/netlog.json")
+    # Chromium's sandbox refuses to start as root, and CI runs the tests as root: only then
+    # is it turned off. The page is our own file, opened in a throw-away profile.
+    if [[ $(id -u) -eq 0 ]]; then
+        args+=(--no-sandbox)
+    fi
+    # With a network namespace of its own the browser can reach nothing, whatever it tries;
+    # the net log still shows every attempt.
+    local wrap=()
+    if [[ $(id -u) -eq 0 ]] && unshare --net true 2>/dev/null; then
+        wrap=(unshare --net)
+    fi
+    timeout 120 "${wrap[@]}" "$CHROMIUM" "${args[@]}" "$@" 2>"$dir/chromium.log"
+}
+
+# chromium_dom HTML DIR: the DOM after the page's script ran, in DIR/dom.html.
+chromium_dom() {
+    mkdir -p "$2"
+    chromium_run "$2" --dump-dom "file://$1" >"$2/dom.html"
+}
+
+# chromium_shot HTML PNG DIR [WIDTH,HEIGHT]: a screenshot of the page's top.
+chromium_shot() {
+    chromium_run "$3" --hide-scrollbars --window-size="${4:-1280,2000}" --screenshot="$2" \
+        "file://$1" >/dev/null
+}
