@@ -99,6 +99,11 @@ int as_store_diff_pick(as_store *st, int64_t *a, int64_t *b, char *err, size_t e
     as_read_end(st, own);
     if (*a < 0 || *b < 0)
         return -1;
+    if (*a == 0 && *b == 0) {
+        as_db_errf(st, err, errlen, "nothing to compare yet: no two complete scans of "
+                   "overlapping targets (the next one will have a partner)");
+        return 1;
+    }
     if (*a == 0 || *b == 0) {
         as_db_errf(st, err, errlen, "no two complete scans of overlapping targets to compare "
                    "(give two scan numbers: agentscan diff A B)");

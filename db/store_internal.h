@@ -43,6 +43,8 @@ const char *as_db_hint(int rc);
 /* Brings the schema to the current version, or refuses a file that is not ours. */
 int as_schema_apply(as_store *st, char *err, size_t errlen);
 int as_schema_prepare(as_store *st, char *err, size_t errlen);
+/* The schema version this build writes (PRAGMA user_version after the last migration). */
+int as_schema_version(void);
 
 /* One scan's hosts as read back for printing and export; strings are never NULL except
  * mac/agent/service and the OS fields, which are NULL when the scan did not learn them. */

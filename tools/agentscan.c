@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/store.h"
 #include "engine/targets.h"
@@ -64,6 +65,25 @@ const char *cli_db_path(const char *given)
         return given;
     const char *env = getenv("AGENTSCAN_DB");
     return env != NULL && *env != '\0' ? env : "agentscan.db";
+}
+
+int cli_open_read(const char *db, as_store **st)
+{
+    char err[1024];
+    int rc = as_store_open_read(st, cli_db_path(db), err, sizeof err);
+    if (rc == 0)
+        return 0;
+    return cli_fail(rc == -AS_ERR_NOSCAN ? AS_ERR_NOSCAN : AS_ERR_DB, "%s", err);
+}
+
+void cli_remove_new_db(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char buf[4096];
+        if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, suffix[i]) < sizeof buf)
+            unlink(buf);
+    }
 }
 
 int cli_scan_id(const char *cmd, const char *s, int64_t *id)

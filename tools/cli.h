@@ -37,6 +37,14 @@ int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_tab
 /* Exports to path ("-" or NULL: stdout; a file is replaced whole). Returns an exit code. */
 int cli_write_export(as_store *st, const as_export_opts *o, const char *path);
 
+/* Opens the database for reading only (as_store_open_read); prints the error and returns
+ * its exit code (AS_ERR_NOSCAN for an empty store, AS_ERR_DB otherwise), or 0. */
+int cli_open_read(const char *db, as_store **st);
+
+/* Removes a database file this run created, with its -wal, -shm and -journal, when the
+ * command failed before recording anything in it. */
+void cli_remove_new_db(const char *path);
+
 /* The database path: --db, else $AGENTSCAN_DB, else ./agentscan.db. */
 const char *cli_db_path(const char *given);
 

@@ -47,8 +47,8 @@ int cli_deploy(int argc, char **argv)
         return cli_fail(AS_ERR_DATA, "deploy table: %s", err);
     as_store *st = NULL;
     int rc = 0;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
-        rc = cli_fail(AS_ERR_DB, "%s", err);
+    if ((rc = cli_open_read(db, &st)) != 0)
+        ;
     else if (as_deploy_report(st, scan, deploy, source, format, stdout, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
     as_store_close(st);

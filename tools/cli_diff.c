@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/export.h"
+#include "probes/errors.h"
 #include "tools/cli.h"
 
 #define DIFF_SAME 0
@@ -40,10 +41,21 @@ int cli_diff(int argc, char **argv)
         return cli_fail(DIFF_ERROR, "diff: unknown format '%s' (table or json)", format);
     char err[512];
     as_store *st;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
+    int orc = as_store_open_read(&st, cli_db_path(db), err, sizeof err);
+    /* A first scheduled run has nothing to compare against: not an alarm. */
+    if (orc == -AS_ERR_NOSCAN) {
+        fprintf(stderr, "agentscan: diff: nothing to compare yet: %s\n", err);
+        return DIFF_SAME;
+    }
+    if (orc != 0)
         return cli_fail(DIFF_ERROR, "%s", err);
     size_t changes = 0;
     int rc = as_store_diff_pick(st, &ids[0], &ids[1], err, sizeof err);
+    if (rc > 0) {
+        as_store_close(st);
+        fprintf(stderr, "agentscan: diff: %s\n", err);
+        return DIFF_SAME;
+    }
     if (rc == 0)
         rc = as_store_diff(st, ids[0], ids[1], format, stdout, &changes, err, sizeof err);
     as_store_close(st);

@@ -135,11 +135,8 @@ int cli_export(int argc, char **argv)
         return rc;
     a.o.deploy = deploy;
     a.o.oui = oui;
-    char err[512];
     as_store *st;
-    if (as_store_open(&st, cli_db_path(a.db), 0, err, sizeof err) != 0)
-        rc = cli_fail(AS_ERR_DB, "%s", err);
-    else {
+    if ((rc = cli_open_read(a.db, &st)) == 0) {
         rc = cli_write_export(st, &a.o, a.out);
         as_store_close(st);
     }

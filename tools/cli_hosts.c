@@ -31,8 +31,9 @@ int cli_hosts(int argc, char **argv)
     }
     char err[512];
     as_store *st;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
-        return cli_fail(AS_ERR_DB, "%s", err);
+    int orc = cli_open_read(db, &st);
+    if (orc != 0)
+        return orc;
     int64_t id;
     if (scan != NULL) {
         char *end;
@@ -45,12 +46,13 @@ int cli_hosts(int argc, char **argv)
         as_store_close(st);
         if (id < 0)
             return cli_fail(AS_ERR_DB, "%s", err);
-        return cli_fail(AS_ERR_DB, "%s holds no scan yet (run 'agentscan scan TARGET --db %s')",
+        return cli_fail(AS_ERR_NOSCAN, "%s holds no scan yet (run 'agentscan scan TARGET --db %s')",
                         cli_db_path(db), cli_db_path(db));
     }
     int rc = as_store_print_hosts(st, id, format, all, stdout, err, sizeof err);
     as_store_close(st);
     if (rc != 0)
-        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE : AS_ERR_DB, "%s", err);
+        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE
+                        : strstr(err, "no scan") ? AS_ERR_NOSCAN : AS_ERR_DB, "%s", err);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/reports.h"
 #include "probes/errors.h"
@@ -43,6 +44,7 @@ int cli_merge(int argc, char **argv)
             rc = cli_fail(AS_ERR_USAGE, "merge: %s is both a source and --into", into);
     as_store *dst = NULL;
     char err[1024];
+    int existed = into && access(into, F_OK) == 0;
     if (rc == 0 && as_store_open(&dst, into, 1, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
     as_merge_result r;
@@ -54,6 +56,8 @@ int cli_merge(int argc, char **argv)
                 into, (long long)r.scans_read, (long long)r.scans_skipped,
                 (long long)r.scans_created, (long long)r.scans_extended, (long long)r.hosts);
     as_store_close(dst);
+    if (rc != 0 && into && !existed)
+        cli_remove_new_db(into);   /* a failed first merge leaves no empty database */
     free(src);
     return rc;
 }

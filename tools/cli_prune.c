@@ -51,7 +51,11 @@ int cli_prune(int argc, char **argv)
     if (!keep && !has_before)
         return cli_fail(AS_ERR_USAGE, "prune: give --keep N and/or --older-than AGE|DATE");
     as_store *st;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
+    if (dry) {
+        int orc = cli_open_read(db, &st);
+        if (orc != 0)
+            return orc;
+    } else if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     as_prune_result r;
     int rc = as_store_prune(st, keep, has_before, before.time, dry, &r, err, sizeof err);

@@ -286,6 +286,8 @@ int cli_scan(int argc, char **argv)
     a.o.osdb = osdb;
     as_store *st = NULL;
     const char *db = cli_db_path(a.db);
+    int existed = access(db, F_OK) == 0;
+    int64_t recorded = 0;
     if (rc == 0 && as_store_open(&st, db, 1, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
     if (rc == 0) {
@@ -297,6 +299,7 @@ int cli_scan(int argc, char **argv)
         as_scan_summary sum;
         memset(&sum, 0, sizeof sum);
         int r = as_scan_run(&a.o, &sum, err, sizeof err);
+        recorded = sum.scan_id;
         if (sum.scan_id > 0) {
             char warn[1100];
             if (as_scan_record_context(st, &a.o, &sum, NULL, NULL, warn, sizeof warn) != 0)
@@ -313,6 +316,8 @@ int cli_scan(int argc, char **argv)
             rc = xr;
     }
     as_store_close(st);
+    if (rc != 0 && recorded <= 0 && !existed)
+        cli_remove_new_db(db);     /* failed before it sent: leave no empty database */
     as_port_table_free(agents);
     as_port_table_free(deploy);
     as_osdb_free(osdb);
