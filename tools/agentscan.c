@@ -42,9 +42,11 @@ void cli_usage(void)
            "  -O [--osdb FILE] OS detection (default database: agentscan's own)\n"
            "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db)  --help  --version\n"
            "\n"
+           "Each command: agentscan COMMAND --help\n"
            "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 bad target, 4 no permission\n"
            "(root or CAP_NET_RAW needed), 5 interface, 6 no route, 7 database, 8 data file,\n"
-           "130 interrupted (results so far are stored). diff: 0 same, 1 changes, 2 error.\n",
+           "9 nothing to read (no scan yet, no such scan), 130 interrupted (results so far\n"
+           "are stored). diff: 0 same or nothing to compare yet, 1 changes, 2 error.\n",
            AS_VERSION);
 }
 
@@ -84,6 +86,16 @@ void cli_remove_new_db(const char *path)
         if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, suffix[i]) < sizeof buf)
             unlink(buf);
     }
+}
+
+int cli_read_error(const char *err)
+{
+    return strstr(err, "no scan") ? AS_ERR_NOSCAN : AS_ERR_DB;
+}
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
 int cli_scan_id(const char *cmd, const char *s, int64_t *id)

@@ -27,6 +27,13 @@ void cli_usage(void);
 #include <signal.h>
 volatile sig_atomic_t *cli_catch_stop_signals(int exit_code);
 
+/* 1 if arg asks for help (--help, -h): the subcommand prints its usage on stdout, exit 0. */
+int cli_is_help(const char *arg);
+
+/* The exit code of a failed read: AS_ERR_NOSCAN when the message says the scan is missing
+ * ("no scan N", "no scans yet"), AS_ERR_DB otherwise. */
+int cli_read_error(const char *err);
+
 /* A scan number (> 0) for subcommand cmd; prints the error and returns AS_ERR_USAGE. */
 int cli_scan_id(const char *cmd, const char *s, int64_t *id);
 

@@ -12,6 +12,14 @@
 #define DIFF_CHANGED 1
 #define DIFF_ERROR 2
 
+static const char USAGE[] =
+    "usage: agentscan diff [SCAN_A] [SCAN_B] [--format table|json] [--db PATH]\n"
+    "  what changed from scan A to scan B; without numbers the newest two complete scans of\n"
+    "  overlapping targets, with one that scan and the next overlapping one\n"
+    "  --format FMT    table (for people) or json\n"
+    "  --db PATH       the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "exit (ndiff's): 0 no change or nothing to compare yet, 1 changes, 2 error\n";
+
 int cli_diff(int argc, char **argv)
 {
     const char *db = NULL, *format = "table", *v = NULL;
@@ -23,10 +31,8 @@ int cli_diff(int argc, char **argv)
             db = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--format", &v)) > 0)
             format = v;
-        else if (r == 0 && strcmp(argv[i], "--help") == 0) {
-            cli_usage();
-            return DIFF_SAME;
-        } else if (r == 0 && argv[i][0] != '-' && nids < 2) {
+        else if (r == 0 && cli_is_help(argv[i]))
+            return fputs(USAGE, stdout) < 0 ? DIFF_ERROR : DIFF_SAME; else if (r == 0 && argv[i][0] != '-' && nids < 2) {
             if (cli_scan_id("diff", argv[i], &ids[nids++]) != 0)
                 return DIFF_ERROR;
         } else if (r == 0) {

@@ -35,7 +35,7 @@ int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
     char err[512];
     if (!path || strcmp(path, "-") == 0) {
         if (as_store_export(st, o, stdout, err, sizeof err) != 0)
-            return cli_fail(strstr(err, "writing") ? AS_ERR_FAIL : AS_ERR_DB, "%s", err);
+            return cli_fail(strstr(err, "writing") ? AS_ERR_FAIL : cli_read_error(err), "%s", err);
         return 0;
     }
     size_t n = strlen(path) + 32;
@@ -59,9 +59,28 @@ int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
         unlink(tmp);
     free(tmp);
     if (rc != 0)
-        return cli_fail(strstr(err, "database") ? AS_ERR_DB : AS_ERR_FAIL, "%s", err);
+        return cli_fail(strstr(err, "database") ? cli_read_error(err) : AS_ERR_FAIL, "%s", err);
     return 0;
 }
+
+static const char USAGE[] =
+    "usage: agentscan export [--format csv|json|ndjson|nmap-xml|cmdb] [-o FILE] [--scan ID]\n"
+    "        [--since DATE|AGE|SCAN] [--managed|--unmanaged] [--deployable] [--up]\n"
+    "        [--deploy-table FILE] [--oui FILE] [--db PATH]\n"
+    "  one host per row or object, the hosts of one scan (default: the latest)\n"
+    "  --format FMT         csv (default), json, ndjson, nmap-xml or cmdb\n"
+    "  -o FILE              write FILE (replaced whole, its mode kept; new files 0640)\n"
+    "  --scan ID            a scan by its number\n"
+    "  --since WHEN         only hosts that changed since scan SCAN, a DATE or an AGE ago\n"
+    "  --managed            hosts with an agent port open; --unmanaged: without\n"
+    "  --unmanaged          hosts without an agent\n"
+    "  --deployable         hosts with a deploy channel reachable\n"
+    "  --up                 hosts that answered\n"
+    "  --deploy-table FILE  the login-port table (default: the installed deploy.tab)\n"
+    "  --oui FILE           the IEEE MAC vendor registry (default: ieee-data's)\n"
+    "  --db PATH            the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "exit: 0 ok, 1 cannot write FILE, 2 bad usage, 7 database, 8 data file, 9 no such scan\n"
+    "  or no scan yet\n";
 
 typedef struct export_args {
     as_export_opts o;
@@ -97,11 +116,11 @@ static int parse_args(export_args *a, int argc, char **argv)
             a->deploy_path = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--oui", &v)) > 0) a->oui_path = v;
         else if (r == 0 && parse_flag(a, argv[i])) continue;
-        else if (r == 0 && strcmp(argv[i], "--help") == 0) {
-            cli_usage();
+        else if (r == 0 && cli_is_help(argv[i])) {
+            fputs(USAGE, stdout);
             exit(0);
         } else if (r == 0)
-            return cli_fail(AS_ERR_USAGE, "export: unknown option '%s' (try 'agentscan --help')",
+            return cli_fail(AS_ERR_USAGE, "export: unknown option '%s' (try 'agentscan export --help')",
                             argv[i]);
         if (r < 0)
             return cli_fail(AS_ERR_USAGE, "export: option '%s' needs a value", argv[i]);

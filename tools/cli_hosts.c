@@ -7,6 +7,15 @@
 #include "probes/errors.h"
 #include "tools/cli.h"
 
+static const char USAGE[] =
+    "usage: agentscan hosts [--scan ID] [--format table|json] [--all] [--db PATH]\n"
+    "  the hosts of one scan (default: the latest), up ones only unless --all\n"
+    "  --scan ID       a scan by its number\n"
+    "  --format FMT    table (for people) or json (a stable interface for scripts)\n"
+    "  --all           include hosts that did not answer\n"
+    "  --db PATH       the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "exit: 0 ok, 2 bad usage, 7 database unreadable, 9 no such scan or no scan yet\n";
+
 int cli_hosts(int argc, char **argv)
 {
     const char *db = NULL, *format = "table", *scan = NULL, *v = NULL;
@@ -21,11 +30,10 @@ int cli_hosts(int argc, char **argv)
             scan = v;
         else if (strcmp(argv[i], "--all") == 0)
             r = 1, all = 1;
-        else if (strcmp(argv[i], "--help") == 0) {
-            cli_usage();
-            return 0;
-        } else
-            return cli_fail(AS_ERR_USAGE, "hosts: unknown option '%s' (try 'agentscan --help')", argv[i]);
+        else if (cli_is_help(argv[i]))
+            return fputs(USAGE, stdout) < 0;
+        else
+            return cli_fail(AS_ERR_USAGE, "hosts: unknown option '%s' (try 'agentscan hosts --help')", argv[i]);
         if (r < 0)
             return cli_fail(AS_ERR_USAGE, "hosts: option '%s' needs a value", argv[i]);
     }
@@ -52,7 +60,6 @@ int cli_hosts(int argc, char **argv)
     int rc = as_store_print_hosts(st, id, format, all, stdout, err, sizeof err);
     as_store_close(st);
     if (rc != 0)
-        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE
-                        : strstr(err, "no scan") ? AS_ERR_NOSCAN : AS_ERR_DB, "%s", err);
+        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE : cli_read_error(err), "%s", err);
     return 0;
 }

@@ -9,7 +9,12 @@
 #include "probes/errors.h"
 #include "tools/cli.h"
 
-#define USAGE "usage: agentscan merge SOURCE.db... --into CENTRAL.db [--window SECONDS]"
+#define USAGE "usage: agentscan merge SOURCE.db... --into CENTRAL.db [--window SECONDS]\n" \
+    "  folds gateways' inventories into one; shards of one round become one scan, a scan\n" \
+    "  already merged (or given twice) is skipped; sources are only read\n" \
+    "  --into FILE        the central inventory (created if missing)\n" \
+    "  --window SECONDS   shards of a job started this close are one round (default 3600)\n" \
+    "exit: 0 ok, 2 bad usage, 7 database, 9 a source holds no scan yet"
 
 int cli_merge(int argc, char **argv)
 {
@@ -29,7 +34,7 @@ int cli_merge(int argc, char **argv)
                 rc = cli_fail(AS_ERR_USAGE, "--window takes seconds from 0 to 604800, not '%s'", v);
         } else if (r < 0)
             rc = cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[i]);
-        else if (strcmp(argv[i], "--help") == 0) {
+        else if (cli_is_help(argv[i])) {
             free(src);
             return puts(USAGE) < 0;
         } else if (argv[i][0] == '-')
