@@ -10,6 +10,7 @@
 #include "db/export.h"
 #include "probes/errors.h"
 #include "tools/cli.h"
+#include "tools/safe_write.h"
 
 int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_table **deploy,
                       as_oui **oui)
@@ -28,38 +29,33 @@ int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_tab
     return 0;
 }
 
-/* "-" or no path: stdout. A file is written beside itself and renamed over the old one, so a
- * reader (or a failed run) never sees half an export. */
+typedef struct export_job {
+    as_store *st;
+    const as_export_opts *o;
+    int db_failed;
+} export_job;
+
+static int write_export(FILE *f, void *ctx, char *err, size_t errlen)
+{
+    export_job *j = ctx;
+    int rc = as_store_export(j->st, j->o, f, err, errlen);
+    j->db_failed = rc != 0 && strstr(err, "writing") == NULL;
+    return rc;
+}
+
+/* "-" or no path: stdout. A file is replaced whole (tools/safe_write.c): a reader or a failed
+ * run never sees half an export, a link at the path is not followed, the mode is kept. */
 int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
 {
-    char err[512];
+    char err[1024];
     if (!path || strcmp(path, "-") == 0) {
         if (as_store_export(st, o, stdout, err, sizeof err) != 0)
             return cli_fail(strstr(err, "writing") ? AS_ERR_FAIL : cli_read_error(err), "%s", err);
         return 0;
     }
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return cli_fail(AS_ERR_FAIL, "out of memory");
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        int rc = cli_fail(AS_ERR_FAIL, "cannot write %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    int rc = as_store_export(st, o, f, err, sizeof err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = -1, snprintf(err, sizeof err, "writing %s: %s", tmp, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1, snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path,
-                          strerror(errno));
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    if (rc != 0)
-        return cli_fail(strstr(err, "database") ? cli_read_error(err) : AS_ERR_FAIL, "%s", err);
+    export_job j = {st, o, 0};
+    if (as_replace_file(path, write_export, &j, err, sizeof err) != 0)
+        return cli_fail(j.db_failed ? cli_read_error(err) : AS_ERR_FAIL, "%s", err);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "engine/scan.h"
 #include "fingerprints/osfp.h"
 #include "tools/cli.h"
+#include "tools/service_check.h"
 #include "tools/scan_record.h"
 
 typedef struct scan_args {
@@ -287,6 +288,8 @@ int cli_scan(int argc, char **argv)
     as_store *st = NULL;
     const char *db = cli_db_path(a.db);
     int existed = access(db, F_OK) == 0;
+    if (rc == 0 && a.xml_path && as_output_writable(a.xml_path, err, sizeof err) != 0)
+        rc = cli_fail(AS_ERR_FAIL, "-oX: %s", err);     /* before any packet, any database */
     int64_t recorded = 0;
     if (rc == 0 && as_store_open(&st, db, 1, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
