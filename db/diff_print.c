@@ -253,7 +253,7 @@ static int print_json(const as_diff *d, FILE *out)
     for (size_t i = 0; rc == 0 && i < d->n; i++)
         rc = json_array_append_new(changes, json_change(&d->c[i]));
     if (rc == 0)
-        rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+        rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
     if (rc == 0)
         fputc('\n', out);
     json_decref(arr);

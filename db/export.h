@@ -35,6 +35,7 @@ typedef struct as_export_opts {
     as_when since;
     const as_oui *oui;          /* MAC vendors; NULL: empty vendors */
     const as_port_table *deploy;/* login ports and their OS family; NULL: none known */
+    const char *stylesheet;     /* nmap-xml: an xml-stylesheet href; NULL: none */
 } as_export_opts;
 
 /* Writes the hosts of one scan (down ones too unless up_only), ordered by address. Reads in

@@ -198,7 +198,7 @@ int as_export_cmdb(const as_export_ctx *x)
     for (size_t i = 0; rc == 0 && i < x->n; i++)
         rc = json_array_append_new(items, item(x, x->hosts[i]));
     if (rc == 0) rc = put(root, "items", json_incref(items));
-    if (rc == 0) rc = json_dumpf(root, x->out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    if (rc == 0) rc = json_dumpf(root, x->out, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
     if (rc == 0)
         fputc('\n', x->out);
     json_decref(items);

@@ -36,4 +36,9 @@ int as_x_port_in(const as_export_ctx *x, const as_port_view *p, int which);
 /* OS family: the best guess's, else the deploy family of the open login ports when they
  * agree ("unix", "windows"); NULL when unknown. */
 const char *as_x_family(const as_export_ctx *x, const as_host_view *h);
+/* nmap's name for a port (nmap-services), "unknown" when our table has none; the table
+ * itself, for the test that checks it against nmap's file. */
+const char *as_nmap_service_name(int port, const char *proto);
+size_t as_nmap_service_count(void);
+void as_nmap_service_at(size_t i, int *port, const char **proto, const char **name);
 #endif

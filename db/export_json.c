@@ -109,7 +109,10 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
 /* json: "[", the objects separated by ",", "]"; ndjson: one compact object a line. */
 int as_export_json(const as_export_ctx *x, int ndjson)
 {
-    size_t flags = JSON_ENSURE_ASCII | (ndjson ? JSON_COMPACT : JSON_INDENT(2));
+    /* 15 significant digits: 0.328 prints as 0.328, not 0.32800000000000001 (jansson's
+     * default of 17 shows the binary rounding of every decimal). */
+    size_t flags = JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15) |
+                   (ndjson ? JSON_COMPACT : JSON_INDENT(2));
     if (!ndjson)
         fputs(x->n ? "[\n" : "[", x->out);
     for (size_t i = 0; i < x->n; i++) {

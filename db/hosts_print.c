@@ -377,7 +377,7 @@ static int print_json(const as_scan_view *v, FILE *out)
             return -1;
         }
     }
-    if (!arr || json_dumpf(arr, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
+    if (!arr || json_dumpf(arr, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII) < 0) {
         json_decref(arr);
         return -1;
     }

@@ -62,7 +62,7 @@ int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
 static const char USAGE[] =
     "usage: agentscan export [--format csv|json|ndjson|nmap-xml|cmdb] [-o FILE] [--scan ID]\n"
     "        [--since DATE|AGE|SCAN] [--managed|--unmanaged] [--deployable] [--up]\n"
-    "        [--deploy-table FILE] [--oui FILE] [--db PATH]\n"
+    "        [--deploy-table FILE] [--oui FILE] [--stylesheet URL] [--db PATH]\n"
     "  one host per row or object, the hosts of one scan (default: the latest)\n"
     "  --format FMT         csv (default), json, ndjson, nmap-xml or cmdb\n"
     "  -o FILE              write FILE (replaced whole, its mode kept; new files 0640)\n"
@@ -74,6 +74,7 @@ static const char USAGE[] =
     "  --up                 hosts that answered\n"
     "  --deploy-table FILE  the login-port table (default: the installed deploy.tab)\n"
     "  --oui FILE           the IEEE MAC vendor registry (default: ieee-data's)\n"
+    "  --stylesheet URL     nmap-xml: an xml-stylesheet line (nmap's --stylesheet)\n"
     "  --db PATH            the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
     "exit: 0 ok, 1 cannot write FILE, 2 bad usage, 7 database, 8 data file, 9 no such scan\n"
     "  or no scan yet\n";
@@ -111,6 +112,12 @@ static int parse_args(export_args *a, int argc, char **argv)
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--deploy-table", &v)) > 0)
             a->deploy_path = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--oui", &v)) > 0) a->oui_path = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--stylesheet", &v)) > 0) {
+            if (strpbrk(v, "\"<>&") || *v == '\0')
+                return cli_fail(AS_ERR_USAGE, "export: --stylesheet takes a path or URL without "
+                                "quotes or <>&, not '%s'", v);
+            a->o.stylesheet = v;
+        }
         else if (r == 0 && parse_flag(a, argv[i])) continue;
         else if (r == 0 && cli_is_help(argv[i])) {
             fputs(USAGE, stdout);
