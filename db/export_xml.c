@@ -152,11 +152,34 @@ static void os(xw *x, const as_host_view *h)
     end(x);
 }
 
-/* nmap's place for what a host-level check found: a script result. */
-static void firewall(xw *x, const as_host_view *h)
+static void script(xw *x, const char *id, const char *output)
 {
-    if (!h->firewall_suspect)
+    start(x, "script");
+    attr(x, "id", id);
+    attr(x, "output", output);
+    end(x);
+}
+
+/* nmap's place for what a host-level check found: script results. agentscan's host id
+ * (stable across scans and addresses: the key a CMDB can reconcile on) and, for a suspect,
+ * the firewall note. */
+static void hostscripts(xw *x, const as_export_ctx *c, const as_host_view *h)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)h->host_id);
+    start(x, "hostscript");
+    script(x, "agentscan-host-id", id);
+    const char *fam = as_x_family(c, h), *dev = as_x_device(c, h);
+    if (fam || dev) {
+        char cls[64];
+        snprintf(cls, sizeof cls, "family=%s device=%s", fam ? fam : "unknown",
+                 dev ? dev : "unknown");
+        script(x, "agentscan-class", cls);
+    }
+    if (!h->firewall_suspect) {
+        end(x);
         return;
+    }
     const char *note = as_x_firewall_note(h);
     static const char what[] = "replies may come from a firewall, not the host";
     size_t n = sizeof what + 2 + (note ? strlen(note) : 0);
@@ -166,11 +189,7 @@ static void firewall(xw *x, const as_host_view *h)
         return;
     }
     snprintf(out, n, "%s%s%s", what, note ? ": " : "", note ? note : "");
-    start(x, "hostscript");
-    start(x, "script");
-    attr(x, "id", "firewall-suspect");
-    attr(x, "output", out);
-    end(x);
+    script(x, "firewall-suspect", out);
     end(x);
     free(out);
 }
@@ -215,7 +234,7 @@ static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
         port(x, c, &h->ports[i]);
     end(x);
     os(x, h);
-    firewall(x, h);
+    hostscripts(x, c, h);
     end(x);
 }
 
