@@ -148,7 +148,7 @@ int dr_print_json(const dr_report *r, FILE *out)
                              "unknown", (json_int_t)r->count[DR_UNKNOWN]);
     if (root == NULL)
         return -1;
-    int rc = json_dumpf(root, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
     json_decref(root);
     return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "db/deploy_internal.h"
 #include "db/liveness.h"
+#include "db/os_class.h"
 
 const char *dr_status_name(enum dr_status s)
 {
@@ -35,63 +36,13 @@ static int answered(const as_port_view *p)
     return strcmp(p->state, "open") == 0 || strcmp(p->state, "closed") == 0;
 }
 
-/* "Windows" / "Linux" / "FreeBSD" ... from an OS match, to our two families. */
-static const char *map_os(const char *name)
+/* The family comes from the one classifier the exports and the table use too. */
+static void guess_family(dr_host *d, const as_port_table *t)
 {
-    static const char *const unixes[] = {"Linux", "BSD", "Solaris", "SunOS", "AIX", "HP-UX",
-                                         "Mac OS", "macOS", "Unix", "illumos"};
-    if (name == NULL)
-        return NULL;
-    if (strstr(name, "Windows"))
-        return "windows";
-    for (size_t i = 0; i < sizeof unixes / sizeof unixes[0]; i++)
-        if (strstr(name, unixes[i]))
-            return "unix";
-    return NULL;
-}
-
-static int initial_ttl(const as_host_view *h)
-{
-    int ttl = h->reply_ttl;
-    for (size_t i = 0; ttl == 0 && i < h->nports; i++)
-        ttl = h->ports[i].reason_ttl;
-    return ttl == 0 ? 0 : ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
-}
-
-/* OS match first, then the families of open login ports (if they agree), tcp/135 (MS RPC)
- * open, and last the initial TTL: 64 Unix-like, 128 Windows, 255 network gear or old Unix. */
-static void guess_family(dr_host *d)
-{
-    const as_host_view *h = d->h;
-    if (h->nos > 0 && (d->family = map_os(h->os[0].family ? h->os[0].family : h->os[0].name))) {
-        snprintf(d->basis, sizeof d->basis, "OS match %s, %d%%", h->os[0].name, h->os[0].accuracy);
-        return;
-    }
-    const char *fam = NULL;
-    int mixed = 0;
-    for (size_t i = 0; i < d->nlogin; i++)
-        if (strcmp(d->login[i].p->state, "open") == 0) {
-            mixed |= fam && strcmp(fam, d->login[i].family) != 0;
-            fam = d->login[i].family;
-        }
-    if (fam && !mixed) {
-        d->family = fam;
-        snprintf(d->basis, sizeof d->basis, "open %s ports", fam);
-        return;
-    }
-    for (size_t i = 0; i < h->nports; i++)
-        if (h->ports[i].port == 135 && strcmp(h->ports[i].state, "open") == 0) {
-            d->family = "windows";
-            snprintf(d->basis, sizeof d->basis, "tcp/135 (MS RPC) open");
-            return;
-        }
-    /* Mixed login ports (SSH on a Windows box) leave the TTL to decide. */
-    int ttl = initial_ttl(h);
-    if (ttl == 0)
-        return;
-    d->family = ttl == 128 ? "windows" : "unix";
-    snprintf(d->basis, sizeof d->basis, "TTL %d%s", ttl,
-             ttl == 255 ? ": network device or Solaris/AIX" : "");
+    as_os_class c;
+    as_os_classify(d->h, t, &c);
+    d->family = c.family;
+    snprintf(d->basis, sizeof d->basis, "%s", c.basis);
 }
 
 /* The first channel of the family (table order) with a filtered port on this host. */
@@ -189,7 +140,7 @@ static void analyse(dr_host *d, const as_port_table *t, const login_table *lt, c
         if (ch && d->nlogin < sizeof d->login / sizeof d->login[0])
             d->login[d->nlogin++] = (dr_port){p, ch, as_port_table_family(t, (uint16_t)p->port, proto)};
     }
-    guess_family(d);
+    guess_family(d, t);
     if (h->managed)
         d->status = DR_MANAGED;
     else if (h->deploy && *h->deploy)

@@ -99,6 +99,11 @@ int as_store_diff_pick(as_store *st, int64_t *a, int64_t *b, char *err, size_t e
     as_read_end(st, own);
     if (*a < 0 || *b < 0)
         return -1;
+    if (*a == 0 && *b == 0) {
+        as_db_errf(st, err, errlen, "nothing to compare yet: no two complete scans of "
+                   "overlapping targets (the next one will have a partner)");
+        return 1;
+    }
     if (*a == 0 || *b == 0) {
         as_db_errf(st, err, errlen, "no two complete scans of overlapping targets to compare "
                    "(give two scan numbers: agentscan diff A B)");
@@ -248,7 +253,7 @@ static int print_json(const as_diff *d, FILE *out)
     for (size_t i = 0; rc == 0 && i < d->n; i++)
         rc = json_array_append_new(changes, json_change(&d->c[i]));
     if (rc == 0)
-        rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+        rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
     if (rc == 0)
         fputc('\n', out);
     json_decref(arr);

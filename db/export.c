@@ -8,6 +8,7 @@
 
 #include "db/diff_internal.h"
 #include "db/export_internal.h"
+#include "db/os_class.h"
 
 int as_export_format_parse(const char *name, enum as_export_format *out)
 {
@@ -100,20 +101,16 @@ char *as_x_ports(const as_export_ctx *x, const as_host_view *h, int which)
 
 const char *as_x_family(const as_export_ctx *x, const as_host_view *h)
 {
-    const as_os_view *os = as_x_best_os(h);
-    if (os && os->family && *os->family)
-        return os->family;
-    const char *fam = NULL;
-    for (size_t i = 0; x->o->deploy && i < h->nports; i++) {
-        const as_port_view *p = &h->ports[i];
-        if (strcmp(p->state, "open") != 0 || !as_x_is_login(x, p))
-            continue;
-        const char *f = as_port_table_family(x->o->deploy, (uint16_t)p->port, proto_num(p->proto));
-        if (!f || (fam && strcmp(fam, f) != 0))
-            return NULL;    /* SSH and SMB on one box: we cannot tell */
-        fam = f;
-    }
-    return fam;
+    as_os_class c;
+    as_os_classify(h, x->o->deploy, &c);
+    return c.family;
+}
+
+const char *as_x_device(const as_export_ctx *x, const as_host_view *h)
+{
+    as_os_class c;
+    as_os_classify(h, x->o->deploy, &c);
+    return c.device;
 }
 
 static int cmp_id(const void *a, const void *b)

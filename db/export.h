@@ -35,6 +35,7 @@ typedef struct as_export_opts {
     as_when since;
     const as_oui *oui;          /* MAC vendors; NULL: empty vendors */
     const as_port_table *deploy;/* login ports and their OS family; NULL: none known */
+    const char *stylesheet;     /* nmap-xml: an xml-stylesheet href; NULL: none */
 } as_export_opts;
 
 /* Writes the hosts of one scan (down ones too unless up_only), ordered by address. Reads in
@@ -44,7 +45,8 @@ int as_store_export(as_store *st, const as_export_opts *o, FILE *out, char *err,
 /* The scans `diff` compares by default: the newest pair of complete scans whose covered
  * address spaces overlap (b the newer). Given a only: b is the newest overlapping scan after
  * it; given b only: a is the newest overlapping one before it. In: *a, *b as given (0 =
- * choose). Returns 0, or -1 with a message. */
+ * choose). Returns 0; 1 when neither was given and there is no pair yet (a first scan:
+ * nothing to compare, with a message); or -1 with a message. */
 int as_store_diff_pick(as_store *st, int64_t *a, int64_t *b, char *err, size_t errlen);
 
 /* Writes the changes from scan a to scan b as "table" or "json" and counts them. */

@@ -25,9 +25,11 @@ static int put(json_t *o, const char *k, json_t *v)
     return v && json_object_set_new(o, k, v) == 0 ? 0 : -1;
 }
 
+/* The keys a CMDB identifies a CI by. The name is the FQDN where the PTR record gives one:
+ * web01.dc1 and web01.dc2 are two machines, never one "web01". agentscan's own host id is
+ * stable across scans and address changes: the source-native key. */
 static json_t *identification(const as_host_view *h)
 {
-    /* CMDBs match a short name; the PTR record gives the FQDN. */
     char *short_name = strdup(h->name);
     if (!short_name)
         return NULL;
@@ -36,7 +38,9 @@ static json_t *identification(const as_host_view *h)
         *dot = '\0';
     json_t *o = json_object();
     int rc = o ? 0 : -1;
-    if (rc == 0) rc = put(o, "name", jstr(short_name));
+    if (rc == 0) rc = put(o, "host_id", json_integer(h->host_id));
+    if (rc == 0) rc = put(o, "name", jstr(h->name));
+    if (rc == 0) rc = put(o, "short_name", jstr(short_name));
     if (rc == 0) rc = put(o, "fqdn", jstr(dot ? h->name : NULL));
     if (rc == 0) rc = put(o, "mac_address", jstr(h->mac));
     if (rc == 0) rc = put(o, "ip_address", jstr(h->address));
@@ -46,42 +50,6 @@ static json_t *identification(const as_host_view *h)
         return NULL;
     }
     return o;
-}
-
-static int open_port(const as_host_view *h, int port)
-{
-    for (size_t i = 0; i < h->nports; i++)
-        if (h->ports[i].port == port && strcmp(h->ports[i].state, "open") == 0 &&
-            strcmp(h->ports[i].proto, "tcp") == 0)
-            return 1;
-    return 0;
-}
-
-/* server / network / printer, or NULL: from the OS guess's device type when there is one,
- * else from what answers (a login channel or an agent: a server; print ports only: a
- * printer). nmap's device types name the network gear. */
-static const char *device_type(const as_export_ctx *x, const as_host_view *h)
-{
-    static const char *const network[] = {
-        "router", "switch", "firewall", "WAP", "broadband router", "load balancer", "bridge",
-        "hub", "VoIP adapter",
-    };
-    const as_os_view *os = as_x_best_os(h);
-    if (os && os->type) {
-        for (size_t i = 0; i < sizeof network / sizeof network[0]; i++)
-            if (strcmp(os->type, network[i]) == 0)
-                return "network";
-        if (strcmp(os->type, "printer") == 0 || strcmp(os->type, "print server") == 0)
-            return "printer";
-    }
-    int login = 0;
-    for (size_t i = 0; i < h->nports; i++)
-        login |= strcmp(h->ports[i].state, "open") == 0 && as_x_is_login(x, &h->ports[i]);
-    if (login || h->managed || (os && os->type && strcmp(os->type, "general purpose") == 0))
-        return "server";
-    if (open_port(h, 9100) || open_port(h, 515) || open_port(h, 631))
-        return "printer";
-    return NULL;
 }
 
 static json_t *classification(const as_export_ctx *x, const as_host_view *h)
@@ -94,7 +62,7 @@ static json_t *classification(const as_export_ctx *x, const as_host_view *h)
         put(o, "os_name", jstr(name)) < 0 ||
         put(o, "os_version", jstr(os ? os->generation : NULL)) < 0 ||
         put(o, "os_accuracy", acc >= 0 ? json_integer(acc) : json_null()) < 0 ||
-        put(o, "device_type", jstr(device_type(x, h))) < 0) {
+        put(o, "device_type", jstr(as_x_device(x, h))) < 0) {
         json_decref(o);
         o = NULL;
     }
@@ -198,7 +166,7 @@ int as_export_cmdb(const as_export_ctx *x)
     for (size_t i = 0; rc == 0 && i < x->n; i++)
         rc = json_array_append_new(items, item(x, x->hosts[i]));
     if (rc == 0) rc = put(root, "items", json_incref(items));
-    if (rc == 0) rc = json_dumpf(root, x->out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    if (rc == 0) rc = json_dumpf(root, x->out, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
     if (rc == 0)
         fputc('\n', x->out);
     json_decref(items);

@@ -9,7 +9,8 @@ static const char *const columns[] = {
     "address", "status", "mac", "mac_vendor", "dns_name", "netbios_name", "os_name",
     "os_accuracy", "os_vendor", "os_family", "os_type", "os_cpe", "open_ports",
     "filtered_login_ports", "managed", "agent", "deploy", "first_seen", "last_seen",
-    "seen_count", "scan_id", "firewall_suspect", "firewall_note",
+    "seen_count", "scan_id", "firewall_suspect", "firewall_note", "host_id", "family",
+    "device_type",
 };
 #define NCOL (sizeof columns / sizeof columns[0])
 
@@ -96,6 +97,9 @@ static int row(const as_export_ctx *x, const as_host_view *h)
     cell_int(out, x->v->id, 1);
     cell(out, h->firewall_suspect ? "true" : "false", 0);
     cell(out, as_x_firewall_note(h), 0);
+    cell_int(out, h->host_id, 1);
+    cell(out, as_x_family(x, h), 0);
+    cell(out, as_x_device(x, h), 0);
     fputs("\r\n", out);
     free(open);
     free(login);

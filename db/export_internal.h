@@ -33,7 +33,13 @@ int as_x_is_login(const as_export_ctx *x, const as_port_view *p);
 /* Open ports (which = 0) or filtered login ports (which = 1) as "22,80,53/udp". */
 char *as_x_ports(const as_export_ctx *x, const as_host_view *h, int which);
 int as_x_port_in(const as_export_ctx *x, const as_port_view *p, int which);
-/* OS family: the best guess's, else the deploy family of the open login ports when they
- * agree ("unix", "windows"); NULL when unknown. */
+/* OS family ("unix", "windows", NULL) and device class ("server", "network", "printer",
+ * NULL), decided by as_os_classify (db/os_class.h) as deploy-report decides them. */
 const char *as_x_family(const as_export_ctx *x, const as_host_view *h);
+const char *as_x_device(const as_export_ctx *x, const as_host_view *h);
+/* nmap's name for a port (nmap-services), "unknown" when our table has none; the table
+ * itself, for the test that checks it against nmap's file. */
+const char *as_nmap_service_name(int port, const char *proto);
+size_t as_nmap_service_count(void);
+void as_nmap_service_at(size_t i, int *port, const char **proto, const char **name);
 #endif

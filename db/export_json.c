@@ -98,6 +98,9 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
         put(o, "last_seen", jstr_or_null(last)) < 0 ||
         put(o, "seen_count", json_integer(h->seen_count)) < 0 ||
         put(o, "scan_id", json_integer(x->v->id)) < 0 ||
+        put(o, "host_id", json_integer(h->host_id)) < 0 ||
+        put(o, "family", jstr_or_null(as_x_family(x, h))) < 0 ||
+        put(o, "device_type", jstr_or_null(as_x_device(x, h))) < 0 ||
         put(o, "firewall_suspect", json_boolean(h->firewall_suspect)) < 0 ||
         put(o, "firewall_note", jstr_or_null(as_x_firewall_note(h))) < 0) {
         json_decref(o);
@@ -109,7 +112,10 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
 /* json: "[", the objects separated by ",", "]"; ndjson: one compact object a line. */
 int as_export_json(const as_export_ctx *x, int ndjson)
 {
-    size_t flags = JSON_ENSURE_ASCII | (ndjson ? JSON_COMPACT : JSON_INDENT(2));
+    /* 15 significant digits: 0.328 prints as 0.328, not 0.32800000000000001 (jansson's
+     * default of 17 shows the binary rounding of every decimal). */
+    size_t flags = JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15) |
+                   (ndjson ? JSON_COMPACT : JSON_INDENT(2));
     if (!ndjson)
         fputs(x->n ? "[\n" : "[", x->out);
     for (size_t i = 0; i < x->n; i++) {

@@ -48,23 +48,46 @@ static void attr_int(xw *x, const char *name, long long v)
     attr(x, name, buf);
 }
 
-/* nmap's own names for the ports agentscan probes by default (nmap-services / IANA), so
- * that a port with no agent or deploy meaning still has the service element nmap gives it. */
-static const char *iana_name(int port, const char *proto)
+/* nmap's own service names (its nmap-services file, checked against Debian's
+ * /usr/share/nmap/nmap-services by tests/unit/test_export.c) for the ports agentscan probes
+ * by default and those of its agent and deploy tables: readers such as ndiff compare these
+ * names, so ours ("smb", "rdp", a product) never stand in for them. */
+static const struct { int port; const char *proto, *name; } nmap_services[] = {
+    {21, "tcp", "ftp"}, {22, "tcp", "ssh"}, {23, "tcp", "telnet"}, {25, "tcp", "smtp"},
+    {53, "tcp", "domain"}, {53, "udp", "domain"}, {80, "tcp", "http"}, {110, "tcp", "pop3"},
+    {123, "udp", "ntp"}, {135, "tcp", "msrpc"}, {137, "tcp", "netbios-ns"},
+    {137, "udp", "netbios-ns"}, {138, "tcp", "netbios-dgm"}, {138, "udp", "netbios-dgm"},
+    {139, "tcp", "netbios-ssn"}, {143, "tcp", "imap"}, {161, "tcp", "snmp"},
+    {161, "udp", "snmp"}, {443, "tcp", "https"}, {445, "tcp", "microsoft-ds"},
+    {500, "udp", "isakmp"}, {513, "tcp", "login"}, {514, "tcp", "shell"},
+    {515, "tcp", "printer"}, {631, "tcp", "ipp"}, {1002, "tcp", "windows-icfw"},
+    {1433, "tcp", "ms-sql-s"}, {1610, "tcp", "taurus-wh"}, {1611, "tcp", "ill"},
+    {2701, "tcp", "sms-rcinfo"}, {2702, "tcp", "sms-xfer"}, {3306, "tcp", "mysql"},
+    {3389, "tcp", "ms-wbt-server"}, {4750, "tcp", "ssad"}, {5666, "tcp", "nrpe"},
+    {5900, "tcp", "vnc"}, {5985, "tcp", "wsman"}, {5986, "tcp", "wsmans"},
+    {6556, "tcp", "checkmk-agent"}, {8080, "tcp", "http-proxy"},
+    {8081, "tcp", "blackice-icecap"}, {9100, "tcp", "jetdirect"},
+    {10050, "tcp", "zabbix-agent"},
+};
+
+const char *as_nmap_service_name(int port, const char *proto)
 {
-    static const struct { int port; const char *name; } t[] = {
-        {21, "ftp"}, {22, "ssh"}, {23, "telnet"}, {25, "smtp"}, {53, "domain"}, {80, "http"},
-        {110, "pop3"}, {135, "msrpc"}, {137, "netbios-ns"}, {138, "netbios-dgm"},
-        {139, "netbios-ssn"}, {143, "imap"}, {161, "snmp"}, {443, "https"},
-        {445, "microsoft-ds"}, {513, "login"}, {514, "shell"}, {515, "printer"}, {631, "ipp"},
-        {3389, "ms-wbt-server"}, {5985, "wsman"}, {5986, "wsmans"}, {9100, "jetdirect"},
-    };
-    if (strcmp(proto, "tcp") != 0)
-        return "unknown";
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].port == port)
-            return t[i].name;
+    for (size_t i = 0; i < sizeof nmap_services / sizeof nmap_services[0]; i++)
+        if (nmap_services[i].port == port && strcmp(nmap_services[i].proto, proto) == 0)
+            return nmap_services[i].name;
     return "unknown";
+}
+
+size_t as_nmap_service_count(void)
+{
+    return sizeof nmap_services / sizeof nmap_services[0];
+}
+
+void as_nmap_service_at(size_t i, int *port, const char **proto, const char **name)
+{
+    *port = nmap_services[i].port;
+    *proto = nmap_services[i].proto;
+    *name = nmap_services[i].name;
 }
 
 static void port(xw *x, const as_export_ctx *c, const as_port_view *p)
@@ -79,9 +102,10 @@ static void port(xw *x, const as_export_ctx *c, const as_port_view *p)
     end(x);
     start(x, "service");
     int ours = p->service && *p->service;
-    attr(x, "name", ours ? p->service : iana_name(p->port, p->proto));
-    /* An agent port: its product is what the port means (login ports are channels). */
-    if (ours && !as_x_is_login(c, p))
+    attr(x, "name", as_nmap_service_name(p->port, p->proto));
+    /* An open agent port: its product is what answers there (login ports are channels,
+     * and a closed or filtered port has nothing answering). */
+    if (ours && strcmp(p->state, "open") == 0 && !as_x_is_login(c, p))
         attr(x, "product", p->service);
     attr(x, "method", "table");
     attr(x, "conf", "3");
@@ -128,11 +152,34 @@ static void os(xw *x, const as_host_view *h)
     end(x);
 }
 
-/* nmap's place for what a host-level check found: a script result. */
-static void firewall(xw *x, const as_host_view *h)
+static void script(xw *x, const char *id, const char *output)
 {
-    if (!h->firewall_suspect)
+    start(x, "script");
+    attr(x, "id", id);
+    attr(x, "output", output);
+    end(x);
+}
+
+/* nmap's place for what a host-level check found: script results. agentscan's host id
+ * (stable across scans and addresses: the key a CMDB can reconcile on) and, for a suspect,
+ * the firewall note. */
+static void hostscripts(xw *x, const as_export_ctx *c, const as_host_view *h)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)h->host_id);
+    start(x, "hostscript");
+    script(x, "agentscan-host-id", id);
+    const char *fam = as_x_family(c, h), *dev = as_x_device(c, h);
+    if (fam || dev) {
+        char cls[64];
+        snprintf(cls, sizeof cls, "family=%s device=%s", fam ? fam : "unknown",
+                 dev ? dev : "unknown");
+        script(x, "agentscan-class", cls);
+    }
+    if (!h->firewall_suspect) {
+        end(x);
         return;
+    }
     const char *note = as_x_firewall_note(h);
     static const char what[] = "replies may come from a firewall, not the host";
     size_t n = sizeof what + 2 + (note ? strlen(note) : 0);
@@ -142,11 +189,7 @@ static void firewall(xw *x, const as_host_view *h)
         return;
     }
     snprintf(out, n, "%s%s%s", what, note ? ": " : "", note ? note : "");
-    start(x, "hostscript");
-    start(x, "script");
-    attr(x, "id", "firewall-suspect");
-    attr(x, "output", out);
-    end(x);
+    script(x, "firewall-suspect", out);
     end(x);
     free(out);
 }
@@ -166,8 +209,11 @@ static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
     if (h->mac) {
         char mac[32];
         size_t i = 0;
-        for (; h->mac[i] && i + 1 < sizeof mac; i++)    /* nmap writes MACs upper-case */
-            mac[i] = h->mac[i] >= 'a' && h->mac[i] <= 'f' ? h->mac[i] - 32 : h->mac[i];
+        /* One MAC form in every output: lower case, colons (nmap writes upper case; its
+         * readers compare case-insensitively). */
+        for (; h->mac[i] && i + 1 < sizeof mac; i++)
+            mac[i] = h->mac[i] == '-' ? ':' : h->mac[i] >= 'A' && h->mac[i] <= 'F' ? h->mac[i] + 32
+                                                                                   : h->mac[i];
         mac[i] = '\0';
         start(x, "address");
         attr(x, "addr", mac);
@@ -188,7 +234,7 @@ static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
         port(x, c, &h->ports[i]);
     end(x);
     os(x, h);
-    firewall(x, h);
+    hostscripts(x, c, h);
     end(x);
 }
 
@@ -225,7 +271,9 @@ static int probed(const as_scan_view *v, const char *proto, portset *ps)
     return 0;
 }
 
-/* <scaninfo>: nmap's "22-23,25,80" form of the probed ports, one element per protocol. */
+/* <scaninfo>: nmap's "22-23,25,80" form of the probed ports, one element per protocol; TCP
+ * always (nmap writes one in every file, and readers expect it), empty when no host's ports
+ * are stored. */
 static void scaninfo(xw *x, const as_scan_view *v, const char *proto)
 {
     portset ps;
@@ -244,11 +292,13 @@ static void scaninfo(xw *x, const as_scan_view *v, const char *proto)
                        : sprintf(w, "%s%d", i ? "," : "", ps.v[i]);
             i = j + 1;
         }
+    }
+    if (buf && (ps.n > 0 || strcmp(proto, "tcp") == 0)) {
         start(x, "scaninfo");
         attr(x, "type", strcmp(proto, "tcp") == 0 ? "syn" : "udp");
         attr(x, "protocol", proto);
         attr_int(x, "numservices", (long long)ps.n);
-        attr(x, "services", buf);
+        attr(x, "services", ps.n ? buf : "");
         end(x);
     } else if (!buf)
         x->bad = 1;
@@ -265,7 +315,7 @@ static void timestr(double t, char *buf, size_t len)
         strftime(buf, len, "%a %b %d %H:%M:%S %Y UTC", &tm);
 }
 
-static void head(xw *x, const as_scan_view *v)
+static void head(xw *x, const as_scan_view *v, const char *stylesheet)
 {
     char when[64], comment[160];
     timestr(v->started, when, sizeof when);
@@ -273,6 +323,20 @@ static void head(xw *x, const as_scan_view *v)
         x->bad = 1;
     if (!x->bad && xmlTextWriterWriteDTD(x->w, BAD_CAST "nmaprun", NULL, NULL, NULL) < 0)
         x->bad = 1;
+    /* nmap's --stylesheet: browsers render the file through it. A quote would end the
+     * pseudo-attribute, so such a path is refused where the option is read. */
+    if (stylesheet && *stylesheet) {
+        size_t n = strlen(stylesheet) + 32;
+        char *pi = malloc(n);
+        if (!pi)
+            x->bad = 1;
+        else {
+            snprintf(pi, n, "href=\"%s\" type=\"text/xsl\"", stylesheet);
+            if (!x->bad && xmlTextWriterWritePI(x->w, BAD_CAST "xml-stylesheet", BAD_CAST pi) < 0)
+                x->bad = 1;
+            free(pi);
+        }
+    }
     /* The arguments go into the args attribute only: a comment cannot hold "--". */
     snprintf(comment, sizeof comment, " agentscan %s scan %lld initiated %s ", AS_VERSION,
              (long long)v->id, when);
@@ -354,7 +418,7 @@ int as_export_xml(const as_export_ctx *c)
     /* One element a line, no indentation: nmap's own layout. */
     if (xmlTextWriterSetIndent(x.w, 1) < 0 || xmlTextWriterSetIndentString(x.w, BAD_CAST "") < 0)
         x.bad = 1;
-    head(&x, c->v);
+    head(&x, c->v, c->o->stylesheet);
     for (size_t i = 0; i < c->n; i++)
         host(&x, c, c->hosts[i]);
     tail(&x, c->v);

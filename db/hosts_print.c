@@ -361,7 +361,8 @@ static json_t *json_host(const as_host_view *h, int64_t scan_id)
         put(o, "ports", json_ports(h)) < 0 || put(o, "managed", json_boolean(h->managed)) < 0 ||
         put(o, "agent", jstr(h->agent && *h->agent ? h->agent : NULL)) < 0 ||
         put(o, "deploy", json_deploy(h->deploy)) < 0 || json_os_fields(o, h) < 0 ||
-        put(o, "scan_id", json_integer(scan_id)) < 0) {
+        put(o, "scan_id", json_integer(scan_id)) < 0 ||
+        put(o, "host_id", json_integer(h->host_id)) < 0) {
         json_decref(o);
         return NULL;
     }
@@ -377,7 +378,7 @@ static int print_json(const as_scan_view *v, FILE *out)
             return -1;
         }
     }
-    if (!arr || json_dumpf(arr, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) < 0) {
+    if (!arr || json_dumpf(arr, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII) < 0) {
         json_decref(arr);
         return -1;
     }

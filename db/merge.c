@@ -150,6 +150,35 @@ static int merged_before(as_store *dst, const mg_scan *sc)
     return all;
 }
 
+static int same_origin(const mg_origin *a, const mg_origin *b)
+{
+    return strcmp(a->gateway, b->gateway) == 0 && a->origin_scan == b->origin_scan &&
+           a->origin_started == b->origin_started;
+}
+
+/* 1 if every provenance row of sc is also one of an earlier scan of this same merge: two
+ * copies of one gateway's file in an inbox are one scan, not two. */
+static int read_before(mg_scan *const *kept, size_t n, const mg_scan *sc)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mg_scan *k = kept[i];
+        /* A copy under another file name: its synthesized gateway differs, the scan not. */
+        if (k->id == sc->id && k->started == sc->started && k->finished == sc->finished &&
+            strcmp(k->targets, sc->targets) == 0 && strcmp(k->options, sc->options) == 0)
+            return 1;
+        size_t found = 0;
+        for (size_t j = 0; j < sc->norigin; j++)
+            for (size_t k = 0; k < kept[i]->norigin; k++)
+                if (same_origin(&sc->origin[j], &kept[i]->origin[k])) {
+                    found++;
+                    break;
+                }
+        if (sc->norigin > 0 && found == sc->norigin)
+            return 1;
+    }
+    return 0;
+}
+
 static int has_k(const mg_group *g, unsigned k)
 {
     for (size_t i = 0; i < g->nks; i++)
@@ -278,14 +307,15 @@ int as_store_merge(as_store *dst, const char *const *sources, size_t nsources, d
     size_t n = 0, cap = 0, ng = 0;
     int rc = srcs ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < nsources; i++) {
-        rc = as_store_open(&srcs[i], sources[i], 0, err, errlen);
+        /* Sources are read only: an inbox file is never migrated or given a -wal. */
+        rc = as_store_open_read(&srcs[i], sources[i], err, errlen) == 0 ? 0 : -1;
         if (rc == 0)
             rc = read_scans(srcs[i], i, sources[i], &scans, &n, &cap, err, errlen);
     }
     size_t keep = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         r->scans_read++;
-        if (merged_before(dst, scans[i])) {
+        if (merged_before(dst, scans[i]) || read_before(scans, keep, scans[i])) {
             r->scans_skipped++;
             free_scan(scans[i]);
         } else {

@@ -64,8 +64,9 @@ int as_store_prune(as_store *st, int keep, int has_before, double before, int dr
         return -1;
     }
     /* IMMEDIATE: counting and deleting see the same scans, and a scan starting meanwhile
-     * waits for us (busy timeout) rather than failing. */
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+     * waits for us (busy timeout) rather than failing. A dry run only reads: a plain BEGIN
+     * gives it one snapshot and works on a store opened read-only. */
+    if (sqlite3_exec(st->db, dry_run ? "BEGIN" : "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         as_db_fail(st, err, errlen);
         return -1;
     }

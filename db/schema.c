@@ -115,6 +115,11 @@ static const char *const migrations[] = {
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
+int as_schema_version(void)
+{
+    return SCHEMA_VERSION;
+}
+
 static int exec(as_store *st, const char *sql, char *err, size_t errlen)
 {
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {

@@ -22,6 +22,13 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
 int as_store_open_ro(as_store **out, const char *path, char *err, size_t errlen);
 void as_store_close(as_store *st);
 
+/* Opens an existing store for reading only (hosts, export, diff, reports): creates no file,
+ * writes and migrates nothing, leaves no -wal/-shm of its own, and works with read access
+ * alone (a member of the group that owns a service's database). Returns 0, or a negative
+ * enum as_error: -AS_ERR_NOSCAN for an empty file or one with no agentscan data yet,
+ * -AS_ERR_DB for everything else (missing, unreadable, foreign, older or newer schema). */
+int as_store_open_read(as_store **out, const char *path, char *err, size_t errlen);
+
 /* How the store turns a scan's target text ("198.18.0.0/16 --exclude ...") into sorted
  * address intervals, for scans from before coverage was recorded and for merged shards.
  * The grammar is the engine's (as_targets_text_intervals); the program hands it down once

@@ -45,6 +45,8 @@ int as_schema_apply(as_store *st, char *err, size_t errlen);
 int as_schema_prepare(as_store *st, char *err, size_t errlen);
 /* For read-only opens: the file must be at the current version; nothing is written. */
 int as_schema_check_current(as_store *st, char *err, size_t errlen);
+/* The schema version this build writes (PRAGMA user_version after the last migration). */
+int as_schema_version(void);
 
 /* One scan's hosts as read back for printing and export; strings are never NULL except
  * mac/agent/service and the OS fields, which are NULL when the scan did not learn them. */

@@ -13,6 +13,8 @@ enum as_error {
     AS_ERR_ROUTE = 6,       /* no route to the targets, next hop does not answer ARP */
     AS_ERR_DB = 7,          /* database cannot be opened, created or written */
     AS_ERR_DATA = 8,        /* a data file (agent/deploy table) is malformed or missing */
+    AS_ERR_NOSCAN = 9,      /* nothing to read: the database holds no scan yet, or not the
+                             * one asked for (a reader's answer, not a broken database) */
     AS_ERR_INTERRUPTED = 130 /* scan stopped by a signal; what it found is stored */
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/store.h"
 #include "engine/targets.h"
@@ -33,9 +34,11 @@ void cli_usage(void)
            "--max-rate, --max-retries, -oX, ...): 'agentscan scan --help' lists every one.\n"
            "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db)  --help  --version\n"
            "\n"
+           "Each command: agentscan COMMAND --help\n"
            "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 bad target, 4 no permission\n"
            "(root or CAP_NET_RAW needed), 5 interface, 6 no route, 7 database, 8 data file,\n"
-           "130 interrupted (results so far are stored). diff: 0 same, 1 changes, 2 error.\n",
+           "9 nothing to read (no scan yet, no such scan), 130 interrupted (results so far\n"
+           "are stored). diff: 0 same or nothing to compare yet, 1 changes, 2 error.\n",
            AS_VERSION);
 }
 
@@ -56,6 +59,35 @@ const char *cli_db_path(const char *given)
         return given;
     const char *env = getenv("AGENTSCAN_DB");
     return env != NULL && *env != '\0' ? env : "agentscan.db";
+}
+
+int cli_open_read(const char *db, as_store **st)
+{
+    char err[1024];
+    int rc = as_store_open_read(st, cli_db_path(db), err, sizeof err);
+    if (rc == 0)
+        return 0;
+    return cli_fail(rc == -AS_ERR_NOSCAN ? AS_ERR_NOSCAN : AS_ERR_DB, "%s", err);
+}
+
+void cli_remove_new_db(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char buf[4096];
+        if ((size_t)snprintf(buf, sizeof buf, "%s%s", path, suffix[i]) < sizeof buf)
+            unlink(buf);
+    }
+}
+
+int cli_read_error(const char *err)
+{
+    return strstr(err, "no scan") ? AS_ERR_NOSCAN : AS_ERR_DB;
+}
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
 int cli_scan_id(const char *cmd, const char *s, int64_t *id)

@@ -28,6 +28,13 @@ void cli_usage(void);
 #include <signal.h>
 volatile sig_atomic_t *cli_catch_stop_signals(int exit_code);
 
+/* 1 if arg asks for help (--help, -h): the subcommand prints its usage on stdout, exit 0. */
+int cli_is_help(const char *arg);
+
+/* The exit code of a failed read: AS_ERR_NOSCAN when the message says the scan is missing
+ * ("no scan N", "no scans yet"), AS_ERR_DB otherwise. */
+int cli_read_error(const char *err);
+
 /* A scan number (> 0) for subcommand cmd; prints the error and returns AS_ERR_USAGE. */
 int cli_scan_id(const char *cmd, const char *s, int64_t *id);
 
@@ -37,6 +44,14 @@ int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_tab
                       as_oui **oui);
 /* Exports to path ("-" or NULL: stdout; a file is replaced whole). Returns an exit code. */
 int cli_write_export(as_store *st, const as_export_opts *o, const char *path);
+
+/* Opens the database for reading only (as_store_open_read); prints the error and returns
+ * its exit code (AS_ERR_NOSCAN for an empty store, AS_ERR_DB otherwise), or 0. */
+int cli_open_read(const char *db, as_store **st);
+
+/* Removes a database file this run created, with its -wal, -shm and -journal, when the
+ * command failed before recording anything in it. */
+void cli_remove_new_db(const char *path);
 
 /* The database path: --db, else $AGENTSCAN_DB, else ./agentscan.db. */
 const char *cli_db_path(const char *given);

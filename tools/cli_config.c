@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "tools/config.h"
+#include "tools/service_check.h"
 #include "probes/errors.h"
 #include "tools/cli.h"
 
@@ -20,7 +23,43 @@ int cli_load_config(const char *path, as_config *cfg)
 }
 
 #define USAGE "usage: agentscan config check [FILE] | show [JOB] | keys  [--config FILE]\n" \
-    "  (default FILE " AS_CONFIG_DEFAULT_PATH ")"
+    "  check [FILE]    report every problem of the file (default " AS_CONFIG_DEFAULT_PATH ")\n" \
+    "  show [JOB]      the effective settings, in file format\n" \
+    "  keys            the keys a file may set\n" \
+    "  --config FILE   the configuration file\n" \
+    "exit: 0 ok, 2 the file has problems or bad usage"
+
+/* What the service will meet: each job's database directory must exist and be writable by
+ * the service user (agentscan, else whoever runs the check); paths the unit's sandbox hides
+ * are worth a note. Prints every problem; returns how many there are. */
+static int check_service(const as_config *cfg)
+{
+    struct passwd *pw = getpwnam("agentscan");
+    uid_t uid = pw ? pw->pw_uid : geteuid();
+    gid_t gid = pw ? pw->pw_gid : getegid();
+    struct passwd *me = pw ? NULL : getpwuid(uid);
+    const char *user = pw ? "agentscan" : me ? me->pw_name : NULL;
+    if (!pw)
+        fprintf(stderr, "agentscan: note: no user 'agentscan' (the units' service user); "
+                "checking the database directories for %s instead\n", user ? user : "this user");
+    int problems = 0;
+    char why[1024];
+    for (size_t i = 0; i < cfg->njobs; i++) {
+        const as_job *j = &cfg->jobs[i];
+        const char *db = as_job_get(j, AS_OPT_DB);
+        if (db == NULL)
+            continue;
+        if (as_dir_writable_by(db, uid, gid, user, why, sizeof why) != 0) {
+            fprintf(stderr, "%s:%u: job '%s': %s\n", cfg->path, as_job_line(cfg, j, AS_OPT_DB),
+                    j->name, why);
+            problems++;
+        }
+        if (as_unit_path_visible(db, why, sizeof why) != 0)
+            fprintf(stderr, "%s:%u: job '%s': note: install-timer will refuse it: %s\n",
+                    cfg->path, as_job_line(cfg, j, AS_OPT_DB), j->name, why);
+    }
+    return problems;
+}
 
 static int usage(void)
 {
@@ -36,7 +75,7 @@ int cli_config(int argc, char **argv)
             return cli_fail(AS_ERR_USAGE, "--config needs a file");
         if (r > 0)
             path = v;
-        else if (strcmp(argv[i], "--help") == 0)
+        else if (cli_is_help(argv[i]))
             return puts(USAGE) < 0;
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_fail(AS_ERR_USAGE, "config: unknown option '%s'", argv[i]);
@@ -58,6 +97,13 @@ int cli_config(int argc, char **argv)
     if (strcmp(sub, "check") == 0) {
         if ((rc = cli_load_config(arg ? arg : path, &cfg)) != 0)
             return rc;
+        if (cfg.njobs == 0)
+            fprintf(stderr, "agentscan: warning: %s defines no job (is it empty?); add a "
+                    "[job NAME] section with targets\n", cfg.path);
+        if (check_service(&cfg) > 0) {
+            as_config_free(&cfg);
+            return AS_ERR_USAGE;
+        }
         printf("%s: OK, %zu job(s)", cfg.path, cfg.njobs);
         for (size_t i = 0; i < cfg.njobs; i++)
             printf("%s%s", i ? ", " : ": ", cfg.jobs[i].name);

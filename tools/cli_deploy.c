@@ -9,7 +9,14 @@
 #include "tools/cli.h"
 
 #define USAGE "usage: agentscan deploy-report [--scan ID] [--format text|json] [--source ADDR]\n" \
-    "        [--deploy-table FILE] [--db PATH]"
+    "        [--deploy-table FILE] [--db PATH]\n" \
+    "  per live host: managed, deployable, blocked or unknown, and the firewall rule to ask for\n" \
+    "  --scan ID            a scan by its number (default: the latest)\n" \
+    "  --format FMT         text or json\n" \
+    "  --source ADDR        the scanner's address for the rules, when the scan did not record it\n" \
+    "  --deploy-table FILE  the login-port table (default: the installed deploy.tab)\n" \
+    "  --db PATH            the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n" \
+    "exit: 0 ok, 2 bad usage, 7 database, 8 data file, 9 no such scan or no scan yet"
 
 int cli_deploy(int argc, char **argv)
 {
@@ -34,7 +41,7 @@ int cli_deploy(int argc, char **argv)
             source = ntohl(a.s_addr);
         } else if (r < 0)
             return cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[i]);
-        else if (strcmp(argv[i], "--help") == 0)
+        else if (cli_is_help(argv[i]))
             return puts(USAGE) < 0;
         else
             return cli_fail(AS_ERR_USAGE, "deploy-report: unexpected '%s'\n%s", argv[i], USAGE);
@@ -47,10 +54,10 @@ int cli_deploy(int argc, char **argv)
         return cli_fail(AS_ERR_DATA, "deploy table: %s", err);
     as_store *st = NULL;
     int rc = 0;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
-        rc = cli_fail(AS_ERR_DB, "%s", err);
+    if ((rc = cli_open_read(db, &st)) != 0)
+        ;
     else if (as_deploy_report(st, scan, deploy, source, format, stdout, err, sizeof err) != 0)
-        rc = cli_fail(AS_ERR_DB, "%s", err);
+        rc = cli_fail(cli_read_error(err), "%s", err);
     as_store_close(st);
     as_port_table_free(deploy);
     return rc;

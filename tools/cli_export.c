@@ -10,6 +10,7 @@
 #include "db/export.h"
 #include "probes/errors.h"
 #include "tools/cli.h"
+#include "tools/safe_write.h"
 
 int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_table **deploy,
                       as_oui **oui)
@@ -28,40 +29,55 @@ int cli_export_tables(const char *deploy_path, const char *oui_path, as_port_tab
     return 0;
 }
 
-/* "-" or no path: stdout. A file is written beside itself and renamed over the old one, so a
- * reader (or a failed run) never sees half an export. */
+typedef struct export_job {
+    as_store *st;
+    const as_export_opts *o;
+    int db_failed;
+} export_job;
+
+static int write_export(FILE *f, void *ctx, char *err, size_t errlen)
+{
+    export_job *j = ctx;
+    int rc = as_store_export(j->st, j->o, f, err, errlen);
+    j->db_failed = rc != 0 && strstr(err, "writing") == NULL;
+    return rc;
+}
+
+/* "-" or no path: stdout. A file is replaced whole (tools/safe_write.c): a reader or a failed
+ * run never sees half an export, a link at the path is not followed, the mode is kept. */
 int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
 {
-    char err[512];
+    char err[1024];
     if (!path || strcmp(path, "-") == 0) {
         if (as_store_export(st, o, stdout, err, sizeof err) != 0)
-            return cli_fail(strstr(err, "writing") ? AS_ERR_FAIL : AS_ERR_DB, "%s", err);
+            return cli_fail(strstr(err, "writing") ? AS_ERR_FAIL : cli_read_error(err), "%s", err);
         return 0;
     }
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return cli_fail(AS_ERR_FAIL, "out of memory");
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        int rc = cli_fail(AS_ERR_FAIL, "cannot write %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    int rc = as_store_export(st, o, f, err, sizeof err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = -1, snprintf(err, sizeof err, "writing %s: %s", tmp, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1, snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, path,
-                          strerror(errno));
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    if (rc != 0)
-        return cli_fail(strstr(err, "database") ? AS_ERR_DB : AS_ERR_FAIL, "%s", err);
+    export_job j = {st, o, 0};
+    if (as_replace_file(path, write_export, &j, err, sizeof err) != 0)
+        return cli_fail(j.db_failed ? cli_read_error(err) : AS_ERR_FAIL, "%s", err);
     return 0;
 }
+
+static const char USAGE[] =
+    "usage: agentscan export [--format csv|json|ndjson|nmap-xml|cmdb] [-o FILE] [--scan ID]\n"
+    "        [--since DATE|AGE|SCAN] [--managed|--unmanaged] [--deployable] [--up]\n"
+    "        [--deploy-table FILE] [--oui FILE] [--stylesheet URL] [--db PATH]\n"
+    "  one host per row or object, the hosts of one scan (default: the latest)\n"
+    "  --format FMT         csv (default), json, ndjson, nmap-xml or cmdb\n"
+    "  -o FILE              write FILE (replaced whole, its mode kept; new files 0640)\n"
+    "  --scan ID            a scan by its number\n"
+    "  --since WHEN         only hosts that changed since scan SCAN, a DATE or an AGE ago\n"
+    "  --managed            hosts with an agent port open; --unmanaged: without\n"
+    "  --unmanaged          hosts without an agent\n"
+    "  --deployable         hosts with a deploy channel reachable\n"
+    "  --up                 hosts that answered\n"
+    "  --deploy-table FILE  the login-port table (default: the installed deploy.tab)\n"
+    "  --oui FILE           the IEEE MAC vendor registry (default: ieee-data's)\n"
+    "  --stylesheet URL     nmap-xml: an xml-stylesheet line (nmap's --stylesheet)\n"
+    "  --db PATH            the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "exit: 0 ok, 1 cannot write FILE, 2 bad usage, 7 database, 8 data file, 9 no such scan\n"
+    "  or no scan yet\n";
 
 typedef struct export_args {
     as_export_opts o;
@@ -96,12 +112,18 @@ static int parse_args(export_args *a, int argc, char **argv)
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--deploy-table", &v)) > 0)
             a->deploy_path = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--oui", &v)) > 0) a->oui_path = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--stylesheet", &v)) > 0) {
+            if (strpbrk(v, "\"<>&") || *v == '\0')
+                return cli_fail(AS_ERR_USAGE, "export: --stylesheet takes a path or URL without "
+                                "quotes or <>&, not '%s'", v);
+            a->o.stylesheet = v;
+        }
         else if (r == 0 && parse_flag(a, argv[i])) continue;
-        else if (r == 0 && strcmp(argv[i], "--help") == 0) {
-            cli_usage();
+        else if (r == 0 && cli_is_help(argv[i])) {
+            fputs(USAGE, stdout);
             exit(0);
         } else if (r == 0)
-            return cli_fail(AS_ERR_USAGE, "export: unknown option '%s' (try 'agentscan --help')",
+            return cli_fail(AS_ERR_USAGE, "export: unknown option '%s' (try 'agentscan export --help')",
                             argv[i]);
         if (r < 0)
             return cli_fail(AS_ERR_USAGE, "export: option '%s' needs a value", argv[i]);
@@ -135,11 +157,8 @@ int cli_export(int argc, char **argv)
         return rc;
     a.o.deploy = deploy;
     a.o.oui = oui;
-    char err[512];
     as_store *st;
-    if (as_store_open(&st, cli_db_path(a.db), 0, err, sizeof err) != 0)
-        rc = cli_fail(AS_ERR_DB, "%s", err);
-    else {
+    if ((rc = cli_open_read(a.db, &st)) == 0) {
         rc = cli_write_export(st, &a.o, a.out);
         as_store_close(st);
     }

@@ -7,6 +7,15 @@
 #include "probes/errors.h"
 #include "tools/cli.h"
 
+static const char USAGE[] =
+    "usage: agentscan hosts [--scan ID] [--format table|json] [--all] [--db PATH]\n"
+    "  the hosts of one scan (default: the latest), up ones only unless --all\n"
+    "  --scan ID       a scan by its number\n"
+    "  --format FMT    table (for people) or json (a stable interface for scripts)\n"
+    "  --all           include hosts that did not answer\n"
+    "  --db PATH       the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "exit: 0 ok, 2 bad usage, 7 database unreadable, 9 no such scan or no scan yet\n";
+
 int cli_hosts(int argc, char **argv)
 {
     const char *db = NULL, *format = "table", *scan = NULL, *v = NULL;
@@ -21,18 +30,18 @@ int cli_hosts(int argc, char **argv)
             scan = v;
         else if (strcmp(argv[i], "--all") == 0)
             r = 1, all = 1;
-        else if (strcmp(argv[i], "--help") == 0) {
-            cli_usage();
-            return 0;
-        } else
-            return cli_fail(AS_ERR_USAGE, "hosts: unknown option '%s' (try 'agentscan --help')", argv[i]);
+        else if (cli_is_help(argv[i]))
+            return fputs(USAGE, stdout) < 0;
+        else
+            return cli_fail(AS_ERR_USAGE, "hosts: unknown option '%s' (try 'agentscan hosts --help')", argv[i]);
         if (r < 0)
             return cli_fail(AS_ERR_USAGE, "hosts: option '%s' needs a value", argv[i]);
     }
     char err[512];
     as_store *st;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
-        return cli_fail(AS_ERR_DB, "%s", err);
+    int orc = cli_open_read(db, &st);
+    if (orc != 0)
+        return orc;
     int64_t id;
     if (scan != NULL) {
         char *end;
@@ -45,12 +54,12 @@ int cli_hosts(int argc, char **argv)
         as_store_close(st);
         if (id < 0)
             return cli_fail(AS_ERR_DB, "%s", err);
-        return cli_fail(AS_ERR_DB, "%s holds no scan yet (run 'agentscan scan TARGET --db %s')",
+        return cli_fail(AS_ERR_NOSCAN, "%s holds no scan yet (run 'agentscan scan TARGET --db %s')",
                         cli_db_path(db), cli_db_path(db));
     }
     int rc = as_store_print_hosts(st, id, format, all, stdout, err, sizeof err);
     as_store_close(st);
     if (rc != 0)
-        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE : AS_ERR_DB, "%s", err);
+        return cli_fail(strstr(err, "format") ? AS_ERR_USAGE : cli_read_error(err), "%s", err);
     return 0;
 }

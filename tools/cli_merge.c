@@ -3,12 +3,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/reports.h"
 #include "probes/errors.h"
 #include "tools/cli.h"
 
-#define USAGE "usage: agentscan merge SOURCE.db... --into CENTRAL.db [--window SECONDS]"
+#define USAGE "usage: agentscan merge SOURCE.db... --into CENTRAL.db [--window SECONDS]\n" \
+    "  folds gateways' inventories into one; shards of one round become one scan, a scan\n" \
+    "  already merged (or given twice) is skipped; sources are only read\n" \
+    "  --into FILE        the central inventory (created if missing)\n" \
+    "  --window SECONDS   shards of a job started this close are one round (default 3600)\n" \
+    "exit: 0 ok, 2 bad usage, 7 database, 9 a source holds no scan yet"
 
 int cli_merge(int argc, char **argv)
 {
@@ -28,7 +34,7 @@ int cli_merge(int argc, char **argv)
                 rc = cli_fail(AS_ERR_USAGE, "--window takes seconds from 0 to 604800, not '%s'", v);
         } else if (r < 0)
             rc = cli_fail(AS_ERR_USAGE, "option '%s' needs a value", argv[i]);
-        else if (strcmp(argv[i], "--help") == 0) {
+        else if (cli_is_help(argv[i])) {
             free(src);
             return puts(USAGE) < 0;
         } else if (argv[i][0] == '-')
@@ -43,6 +49,7 @@ int cli_merge(int argc, char **argv)
             rc = cli_fail(AS_ERR_USAGE, "merge: %s is both a source and --into", into);
     as_store *dst = NULL;
     char err[1024];
+    int existed = into && access(into, F_OK) == 0;
     if (rc == 0 && as_store_open(&dst, into, 1, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
     as_merge_result r;
@@ -54,6 +61,8 @@ int cli_merge(int argc, char **argv)
                 into, (long long)r.scans_read, (long long)r.scans_skipped,
                 (long long)r.scans_created, (long long)r.scans_extended, (long long)r.hosts);
     as_store_close(dst);
+    if (rc != 0 && into && !existed)
+        cli_remove_new_db(into);   /* a failed first merge leaves no empty database */
     free(src);
     return rc;
 }

@@ -45,9 +45,10 @@ static int from_scan(as_sends *s, const char *db, int64_t scan)
     char err[1024], *targets, *options;
     int64_t id;
     uint32_t src = 0;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
-        return cli_fail(AS_ERR_DB, "%s", err);
-    int rc = as_scan_text(st, scan, &id, &targets, &options, err, sizeof err);
+    int rc = cli_open_read(db, &st);
+    if (rc != 0)
+        return rc;
+    rc = as_scan_text(st, scan, &id, &targets, &options, err, sizeof err);
     if (rc == 0)
         rc = as_origin_source(st, id, &src, err, sizeof err);
     as_store_close(st);

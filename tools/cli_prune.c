@@ -20,6 +20,15 @@ static int parse_keep(const char *v, int *keep)
     return 0;
 }
 
+static const char USAGE[] =
+    "usage: agentscan prune --keep N | --older-than DATE|AGE [--dry-run] [--db PATH]\n"
+    "  deletes old scans and what was recorded under them; host rows (first/last seen) stay\n"
+    "  --keep N               keep the newest N finished scans\n"
+    "  --older-than DATE|AGE  delete scans started before DATE (2024-05-01) or AGE ago (30d)\n"
+    "  --dry-run              say what would be deleted, change nothing (needs read access only)\n"
+    "  --db PATH              the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "exit: 0 ok, 2 bad usage, 7 database, 9 no scan yet (--dry-run)\n";
+
 int cli_prune(int argc, char **argv)
 {
     const char *db = NULL, *v = NULL;
@@ -39,11 +48,10 @@ int cli_prune(int argc, char **argv)
             has_before = 1;
         } else if (r == 0 && strcmp(argv[i], "--dry-run") == 0)
             dry = 1;
-        else if (r == 0 && strcmp(argv[i], "--help") == 0) {
-            cli_usage();
-            return 0;
-        } else if (r == 0)
-            return cli_fail(AS_ERR_USAGE, "prune: unknown option '%s' (try 'agentscan --help')",
+        else if (r == 0 && cli_is_help(argv[i]))
+            return fputs(USAGE, stdout) < 0;
+        else if (r == 0)
+            return cli_fail(AS_ERR_USAGE, "prune: unknown option '%s' (try 'agentscan prune --help')",
                             argv[i]);
         if (r < 0)
             return cli_fail(AS_ERR_USAGE, "prune: option '%s' needs a value", argv[i]);
@@ -51,7 +59,11 @@ int cli_prune(int argc, char **argv)
     if (!keep && !has_before)
         return cli_fail(AS_ERR_USAGE, "prune: give --keep N and/or --older-than AGE|DATE");
     as_store *st;
-    if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
+    if (dry) {
+        int orc = cli_open_read(db, &st);
+        if (orc != 0)
+            return orc;
+    } else if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     as_prune_result r;
     int rc = as_store_prune(st, keep, has_before, before.time, dry, &r, err, sizeof err);

@@ -11,6 +11,7 @@
 #include "engine/scan.h"
 #include "tools/cli.h"
 #include "tools/options.h"
+#include "tools/service_check.h"
 #include "tools/scan_record.h"
 #include "tools/sweep.h"
 
@@ -59,6 +60,10 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
 {
     char err[1100];
     as_store *st = NULL;
+    const char *xml = as_job_get(job, AS_OPT_XML);
+    if (xml && as_output_writable(xml, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_FAIL, "-oX: %s", err);     /* before any packet, any database */
+    int existed = access(db, F_OK) == 0;
     if (as_store_open(&st, db, 1, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     js->o.store = st;
@@ -75,9 +80,10 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
         print_summary(&sum, db);
         rc = r;
     }
-    const char *xml = as_job_get(job, AS_OPT_XML);
     int xr = xml && sum.scan_id > 0 ? write_xml(xml, st, sum.scan_id, js->deploy) : 0;
     as_store_close(st);
+    if (rc != 0 && sum.scan_id <= 0 && !existed)
+        cli_remove_new_db(db);     /* failed before it sent: leave no empty database */
     return rc == 0 ? xr : rc;
 }
 

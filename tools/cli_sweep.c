@@ -207,7 +207,12 @@ static int install(const as_config *cfg, const as_job *j, const char *unit_dir, 
     return 0;
 }
 
-#define TIMER_USAGE "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]"
+#define TIMER_USAGE "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]\n" \
+    "  writes and enables the systemd timer that runs 'agentscan sweep JOB' on its schedule\n" \
+    "  --config FILE    the configuration file the job is in\n" \
+    "  --unit-dir DIR   where the units go (default /etc/systemd/system)\n" \
+    "  --no-enable      write the units, do not enable the timer\n" \
+    "exit: 0 ok, 1 failure, 2 bad usage or configuration"
 
 int cli_install_timer(int argc, char **argv)
 {
@@ -223,6 +228,8 @@ int cli_install_timer(int argc, char **argv)
             return cli_fail(2, "option '%s' needs a value", argv[i]);
         else if (strcmp(argv[i], "--no-enable") == 0)
             enable = 0;
+        else if (cli_is_help(argv[i]))
+            return puts(TIMER_USAGE) < 0;
         else if (argv[i][0] == '-' || job != NULL)
             return cli_fail(2, "%s", TIMER_USAGE);
         else

@@ -4,6 +4,22 @@
 
 #include "export_expected.h"
 
+/* AS_EXPORT_DUMP=DIR writes each output to DIR/NAME, for regenerating export_expected.h
+ * (tests/unit/gen_expected.py) once a change is checked to be intended. */
+static void dump(const char *name, const char *got)
+{
+    const char *d = getenv("AS_EXPORT_DUMP");
+    if (!d)
+        return;
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", d, name);
+    FILE *f = fopen(p, "wb");
+    if (f) {
+        fputs(got, f);
+        fclose(f);
+    }
+}
+
 static void ck_same(const char *got, const char *want)
 {
     if (strcmp(got, want) != 0) {
@@ -20,6 +36,7 @@ static void ck_same(const char *got, const char *want)
 START_TEST(csv_bytes)
 {
     char *out = export_fmt(AS_EXPORT_CSV);
+    dump("csv", out);
     ck_same(out, expected_csv);
     free(out);
 }
@@ -28,6 +45,7 @@ END_TEST
 START_TEST(ndjson_bytes)
 {
     char *out = export_fmt(AS_EXPORT_NDJSON);
+    dump("ndjson", out);
     ck_same(out, expected_ndjson);
     free(out);
 }
@@ -36,6 +54,7 @@ END_TEST
 START_TEST(cmdb_bytes)
 {
     char *out = export_fmt(AS_EXPORT_CMDB);
+    dump("cmdb", out);
     ck_same(out, expected_cmdb);
     free(out);
 }
@@ -44,6 +63,7 @@ END_TEST
 START_TEST(xml_bytes)
 {
     char *out = export_fmt(AS_EXPORT_XML);
+    dump("xml", out);
     ck_same(out, expected_xml);
     free(out);
 }

@@ -64,9 +64,16 @@ START_TEST(csv_round_trip)
     int ncols[MAXR], rows = csv_read(out, cells, ncols);
     ck_assert_int_eq(rows, 5);
     for (int r = 0; r < rows; r++)
-        ck_assert_int_eq(ncols[r], 23);
+        ck_assert_int_eq(ncols[r], 26);
     ck_assert_str_eq(cells[0][6], "os_name");
     ck_assert_str_eq(cells[0][22], "firewall_note");
+    ck_assert_str_eq(cells[0][23], "host_id");
+    ck_assert_str_eq(cells[1][23], "2");             /* stored second */
+    ck_assert_str_eq(cells[0][24], "family");
+    ck_assert_str_eq(cells[2][24], "unix");          /* Linux 5.0 - 5.14 */
+    ck_assert_str_eq(cells[3][24], "windows");       /* the passive guess, as in the table */
+    ck_assert_str_eq(cells[0][25], "device_type");
+    ck_assert_str_eq(cells[1][25], "network");       /* a WAP is no server */
     ck_assert_str_eq(cells[1][0], "198.18.1.9");
     ck_assert_str_eq(cells[1][4], "'" HOSTILE);     /* neutralised, otherwise intact */
     ck_assert_str_eq(cells[1][6], "'" HOSTILE);     /* the OS name too */
@@ -288,6 +295,12 @@ START_TEST(xml_os_and_firewall)
     xmlFree(cpe);
     ck_assert_ptr_null(child(child(evil, "os"), "osfingerprint"));
     xmlNodePtr script = child(child(evil, "hostscript"), "script");
+    ck_prop(script, "id", "agentscan-host-id");
+    ck_prop(script, "output", "2");
+    script = next_same(script);
+    ck_prop(script, "id", "agentscan-class");
+    ck_prop(script, "output", "family=unix device=network");   /* TTL 64, a WAP */
+    script = next_same(script);
     ck_prop(script, "id", "firewall-suspect");
     char *want = malloc(strlen(evil_xml) + 64);
     sprintf(want, "replies may come from a firewall, not the host: %s", evil_xml);
@@ -301,7 +314,11 @@ START_TEST(xml_os_and_firewall)
     ck_prop(next_same(match), "accuracy", "90");
     ck_assert_ptr_null(next_same(next_same(match)));
     ck_prop(child(os, "osfingerprint"), "fingerprint", FPRINT);
-    ck_assert_ptr_null(child(m, "hostscript"));
+    /* no firewall note: the host id and class only */
+    xmlNodePtr ms = child(child(m, "hostscript"), "script");
+    ck_prop(ms, "id", "agentscan-host-id");
+    ck_prop(next_same(ms), "output", "family=unix device=server");
+    ck_assert_ptr_null(next_same(next_same(ms)));
     /* nmap XML has no place for a passive guess */
     ck_prop(child(win, "address"), "addr", "198.18.1.11");
     ck_assert_ptr_null(child(win, "os"));

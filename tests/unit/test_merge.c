@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/export.h"
@@ -167,6 +168,76 @@ START_TEST(test_plain_and_pruned)
 }
 END_TEST
 
+static void copy_db(const char *from, const char *to)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp %s/%s %s/%s", dir, from, dir, to);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Two copies of one gateway's file in an inbox are one scan: one round, seen once. */
+START_TEST(test_copy_in_one_merge)
+{
+    copy_db("gw1.db", "gw1-copy.db");
+    const char *src[] = {"gw1.db", "gw1-copy.db"};
+    as_merge_result r = merge(src, 2);
+    ck_assert_int_eq(r.scans_read, 2);
+    ck_assert_int_eq(r.scans_skipped, 1);
+    ck_assert_int_eq(r.scans_created, 1);
+    ck_assert_int_eq(sql_int("central.db", "SELECT count(*) FROM scan"), 1);
+    ck_assert_int_eq(sql_int("central.db", "SELECT max(seen_count) FROM host"), 1);
+}
+END_TEST
+
+/* A plain scan's copy under another name: its synthesized gateway differs, the scan not. */
+START_TEST(test_plain_copy_in_one_merge)
+{
+    char path[128];
+    as_store *st;
+    path_of(path, sizeof path, "plain.db");
+    ck_assert_int_eq(as_store_open(&st, path, 1, err, sizeof err), 0);
+    int64_t id = as_store_begin_scan(st, "198.18.2.0/24", "-p 22", 2e9, err, sizeof err);
+    add_host(st, id, 0xC6120205u, AS_PORT_OPEN, "ssh");
+    ck_assert_int_eq(as_store_end_scan(st, id, AS_SCAN_COMPLETE, 2e9, NULL, err, sizeof err), 0);
+    as_store_close(st);
+    copy_db("plain.db", "plain-1.db");
+    const char *src[] = {"plain.db", "plain-1.db"};
+    as_merge_result r = merge(src, 2);
+    ck_assert_int_eq(r.scans_created, 1);
+    ck_assert_int_eq(sql_int("central.db", "SELECT seen_count FROM host WHERE ip = '198.18.2.5'"), 1);
+}
+END_TEST
+
+/* Sources are read, never written: no -wal or -shm appears beside them, and a source with
+ * no agentscan data is an error that leaves it as it was. */
+START_TEST(test_sources_untouched)
+{
+    const char *src[] = {"gw1.db"};
+    merge(src, 1);
+    char p[160];
+    snprintf(p, sizeof p, "%s/gw1.db-wal", dir);
+    ck_assert_int_eq(access(p, F_OK), -1);
+    snprintf(p, sizeof p, "%s/gw1.db-shm", dir);
+    ck_assert_int_eq(access(p, F_OK), -1);
+    snprintf(p, sizeof p, "%s/empty.db", dir);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    char central[128];
+    path_of(central, sizeof central, "central.db");
+    as_store *dst;
+    as_merge_result r;
+    const char *bad[] = {p};
+    ck_assert_int_eq(as_store_open(&dst, central, 1, err, sizeof err), 0);
+    ck_assert_int_eq(as_store_merge(dst, bad, 1, 3600, &r, err, sizeof err), -1);
+    as_store_close(dst);
+    ck_assert_msg(strstr(err, "no scan recorded yet"), "%s", err);
+    struct stat sb;
+    ck_assert_int_eq(stat(p, &sb), 0);
+    ck_assert_int_eq(sb.st_size, 0);
+}
+END_TEST
+
 static Suite *merge_suite(void)
 {
     Suite *s = suite_create("merge");
@@ -174,6 +245,9 @@ static Suite *merge_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_round_across_merges);
     tcase_add_test(tc, test_plain_and_pruned);
+    tcase_add_test(tc, test_copy_in_one_merge);
+    tcase_add_test(tc, test_plain_copy_in_one_merge);
+    tcase_add_test(tc, test_sources_untouched);
     suite_add_tcase(s, tc);
     return s;
 }
