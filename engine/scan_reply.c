@@ -8,14 +8,7 @@
 #include "db/record.h"
 #include "engine/clock.h"
 #include "fingerprints/passive.h"
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "probes/splitmix.h"
 
 static void on_name(void *arg, uint32_t ip, const char *name)
 {
@@ -37,7 +30,7 @@ static void queue_ports(as_scanner *s, long hn)
     for (size_t i = 0; i < n; i++)
         s->port_order[i] = (uint16_t)i;
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(rng_next(&s->rng) % i);
+        size_t j = (size_t)(as_splitmix64(&s->rng) % i);
         uint16_t t = s->port_order[i - 1];
         s->port_order[i - 1] = s->port_order[j];
         s->port_order[j] = t;
