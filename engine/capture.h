@@ -24,6 +24,12 @@ typedef struct as_capture {
     _Atomic uint64_t packets, accepted;
 } as_capture;
 
+/* Without a capture handle: frames come from another backend (engine/netio.h). */
+void as_capture_attach(as_capture *c, const as_probe_ctx *ctx, as_ring *ring, int dlt);
+/* Validation, apart from any backend: decodes one frame received at t_us, checks its
+ * cookie and hands the result (or, for OS probes, the whole frame) to the scan loop.
+ * Safe on one producer thread at a time. Returns 1 if it was ours. */
+int as_capture_frame(as_capture *c, const uint8_t *bytes, size_t caplen, uint64_t t_us);
 /* Opens and filters the capture (0, or -AS_ERR_PERM / -AS_ERR_IFACE). */
 int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, as_ring *ring,
                     char *err, size_t errlen);

@@ -11,6 +11,7 @@
 #include "engine/framering.h"
 #include "engine/hosttab.h"
 #include "engine/netif.h"
+#include "engine/netio.h"
 #include "engine/permute.h"
 #include "engine/ratelimit.h"
 #include "engine/ring.h"
@@ -36,6 +37,8 @@ typedef struct as_slot {
 
 typedef struct as_scanner {
     const as_scan_opts *o;
+    as_netio io;                    /* clock, wire out, wire in (engine/netio.h) */
+    struct as_dryrun *dryrun;
     as_netif nif;
     as_probe_ctx ctx;
     as_template tmpl[6];            /* by enum as_probe_id */
@@ -96,6 +99,9 @@ typedef struct as_scanner {
     uint64_t last_progress_us, progress_sent, progress_t;
     double progress_rate;
 } as_scanner;
+
+/* The scan's clock: monotonic, or the simulated network's. */
+static inline uint64_t as_scan_now(const as_scanner *s) { return s->io.now_us(s->io.impl); }
 
 /* scan.c: -v diagnostics on stderr, "agentscan[+1.234s] tag: ..." */
 void as_scan_log(const as_scanner *s, int level, const char *tag, const char *fmt, ...)

@@ -118,6 +118,8 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
         a->o.dns_servers = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-oX", &v)) > 0)
         a->xml_path = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-w", &v)) > 0)
+        a->o.dry_run_pcap = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--osdb", &v)) > 0)
         a->osdb_path = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--agents", &v)) > 0)
@@ -188,6 +190,8 @@ static int parse_args(scan_args *a, int argc, char **argv)
             a->o.verbose += 2;
         else if (strcmp(arg, "--offline") == 0)
             a->o.offline = 1;
+        else if (strcmp(arg, "--dry-run") == 0)
+            a->o.dry_run = 1;
         else if (strcmp(arg, "--no-progress") == 0)
             a->o.progress = 0;
         else if (is_timing(arg))
@@ -208,6 +212,8 @@ static int parse_args(scan_args *a, int argc, char **argv)
     if (a->o.shard_n > 1 && a->o.seed == 0)
         return cli_fail(AS_ERR_USAGE, "--shard needs --seed N, the same on every shard, so that all "
                         "shards walk one order and together cover every probe exactly once");
+    if (a->o.dry_run_pcap != NULL && !a->o.dry_run)
+        return cli_fail(AS_ERR_USAGE, "-w FILE writes what --dry-run would send; give --dry-run too");
     if (a->o.min_rate > a->o.max_rate)
         return cli_fail(AS_ERR_USAGE, "--min-rate %g is above --max-rate %g", a->o.min_rate, a->o.max_rate);
     if (ntargets == 0)
@@ -312,7 +318,7 @@ int cli_scan(int argc, char **argv)
     a.o.osdb = osdb;
     as_store *st = NULL;
     const char *db = cli_db_path(a.db);
-    if (rc == 0 && as_store_open(&st, db, 1, err, sizeof err) != 0)
+    if (rc == 0 && !a.o.dry_run && as_store_open(&st, db, 1, err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
     if (rc == 0) {
         a.o.agents = agents;
@@ -330,7 +336,8 @@ int cli_scan(int argc, char **argv)
         if (r < 0)
             rc = cli_fail(-r, "%s", err);
         else {
-            print_summary(&sum, db);
+            if (!a.o.dry_run)
+                print_summary(&sum, db);
             rc = r;
         }
         int xr = a.xml_path && sum.scan_id > 0 ? write_xml(&a, st, sum.scan_id, deploy) : 0;
