@@ -25,7 +25,13 @@ int as_capture_frame(as_capture *c, const uint8_t *bytes, size_t caplen, uint64_
     if (as_decode_frame(bytes, caplen, c->dlt, &p) != 0)
         return 0;
     if (c->os_frames != NULL && as_osprobe_reply_index(&p, c->ctx) >= 0) {
-        as_framering_push(c->os_frames, bytes, caplen, t_us);
+        as_frame *f = as_ring_reserve(c->os_frames);
+        if (f != NULL) {
+            f->len = (uint16_t)(caplen > AS_FRAME_CAP ? AS_FRAME_CAP : caplen);
+            f->t_us = t_us;
+            memcpy(f->bytes, bytes, f->len);
+            as_ring_publish(c->os_frames);
+        }
         return 1;
     }
     if (!as_classify(&p, c->ctx, &res))

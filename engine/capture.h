@@ -8,16 +8,25 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "engine/framering.h"
 #include "engine/ring.h"
 #include "probes/probe.h"
+
+/* A whole captured frame, for the few replies (OS detection) whose every field matters and
+ * which cannot be summarised on the receive thread. */
+#define AS_FRAME_CAP 400
+
+typedef struct as_frame {
+    uint64_t t_us;
+    uint16_t len;
+    uint8_t bytes[AS_FRAME_CAP];
+} as_frame;
 
 typedef struct as_capture {
     void *pcap;                 /* pcap_t */
     int dlt;
     const as_probe_ctx *ctx;
     as_ring *ring;
-    as_framering *os_frames;    /* OS-detection replies, whole; NULL without -O */
+    as_ring *os_frames;         /* OS-detection replies, whole (as_frame); NULL without -O */
     pthread_t thread;
     int running;
     atomic_int stop;

@@ -235,7 +235,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         as_txsock_open_sink(&s->tx, s->io.send, s->io.impl);
     else if ((rc = as_txsock_open(&s->tx, s->nif.ifindex, s->nif.name, o->offline, err, errlen)) != 0)
         return rc;
-    if (as_ring_init(&s->ring, 1 << 14) != 0) {
+    if (as_ring_init(&s->ring, 1 << 14, sizeof(as_result)) != 0) {
         snprintf(err, errlen, "out of memory");
         return -AS_ERR_FAIL;
     }
@@ -245,7 +245,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         return rc;
     if (o->os_detect) {
         s->osdb_nmap_ts = as_scan_os_db_is_nmaps(o->osdb);
-        if (as_framering_init(&s->os_frames, 4096) != 0) {
+        if (as_ring_init(&s->os_frames, 4096, sizeof(as_frame)) != 0) {
             snprintf(err, errlen, "out of memory");
             return -AS_ERR_FAIL;
         }
@@ -358,6 +358,10 @@ static int run_loop(as_scanner *s)
                         (unsigned long long)s->hosts_up, as_rtt_timeout(&s->rtt) / 1000.0,
                         (unsigned long long)s->loss_signals, (unsigned long long)s->tx.errors,
                         (unsigned long long)atomic_load(&s->ring.dropped));
+            uint64_t lost = s->sendq.failed + s->waitq.failed + s->doneq.failed;
+            if (lost > 0)
+                as_scan_log(s, 0, "scan", "warning: %llu work items could not be queued (out of memory); "
+                            "ports never asked are not reported", (unsigned long long)lost);
             return 0;
         }
         if (sent == 0 && got == 0) {
@@ -374,7 +378,7 @@ static void teardown(as_scanner *s)
     as_dns_close(s->dns);
     s->dns = NULL;
     as_ring_free(&s->ring);
-    as_framering_free(&s->os_frames);
+    as_ring_free(&s->os_frames);
     as_dryrun_close(s->dryrun);
     s->dryrun = NULL;
     free(s->os_active);

@@ -8,7 +8,6 @@
 #include "engine/capture.h"
 #include "engine/dns.h"
 #include "engine/fifo.h"
-#include "engine/framering.h"
 #include "engine/hosttab.h"
 #include "engine/netif.h"
 #include "engine/netio.h"
@@ -77,7 +76,7 @@ typedef struct as_scanner {
     uint32_t *port_index;           /* port number → index + 1 in o->ports, 0 = not scanned */
     uint64_t rng;
 
-    as_framering os_frames;         /* OS-detection replies (with -O) */
+    as_ring os_frames;              /* OS-detection replies, as_frame (with -O) */
     long *os_active;                /* hosts whose OS job runs */
     size_t os_nactive, os_cap;
     uint64_t os_started, os_finished;

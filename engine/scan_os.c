@@ -197,7 +197,7 @@ unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget)
 void as_scan_os_replies(as_scanner *s)
 {
     const as_frame *f;
-    while (as_framering_peek(&s->os_frames, &f)) {
+    while ((f = as_ring_peek(&s->os_frames)) != NULL) {
         as_packet p;
         if (as_decode_frame(f->bytes, f->len, s->cap.dlt, &p) == 0) {
             int idx = as_osprobe_reply_index(&p, &s->ctx);
@@ -211,7 +211,7 @@ void as_scan_os_replies(as_scanner *s)
                     as_osreply_fill(&p, f->t_us, &j->obs.r[idx]);
             }
         }
-        as_framering_release(&s->os_frames);
+        as_ring_release(&s->os_frames);
     }
 }
 

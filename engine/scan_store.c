@@ -90,7 +90,7 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
     rec->ports = ports;
     for (size_t i = 0; i < s->o->nports; i++) {
         as_port_record *pr = &ports[rec->nports];
-        if (h->ports[i].state == AS_PORT_UNKNOWN)
+        if (h->ports[i].state == AS_PORT_UNKNOWN || h->ports[i].state == AS_SLOT_UNASKED)
             continue;
         memset(pr, 0, sizeof *pr);
         pr->port = s->o->ports[i];
