@@ -8,6 +8,7 @@
 
 #include "db/deploy_internal.h"
 #include "db/liveness.h"
+#include "probes/packet.h"
 
 const char *dr_status_name(enum dr_status s)
 {
@@ -55,7 +56,7 @@ static int initial_ttl(const as_host_view *h)
     int ttl = h->reply_ttl;
     for (size_t i = 0; ttl == 0 && i < h->nports; i++)
         ttl = h->ports[i].reason_ttl;
-    return ttl == 0 ? 0 : ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+    return ttl == 0 ? 0 : as_initial_ttl((uint8_t)ttl);
 }
 
 /* OS match first, then the families of open login ports (if they agree), tcp/135 (MS RPC)

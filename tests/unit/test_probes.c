@@ -41,6 +41,16 @@ START_TEST(siphash_reference_vector)
 }
 END_TEST
 
+START_TEST(initial_ttl_buckets)
+{
+    /* One definition (probes/packet.h) for nmap's TG, the passive guess and the report. */
+    static const uint8_t seen[] = {1, 30, 32, 33, 63, 64, 65, 120, 128, 129, 250, 255};
+    static const int want[] = {32, 32, 32, 64, 64, 64, 128, 128, 128, 255, 255, 255};
+    for (size_t i = 0; i < sizeof seen; i++)
+        ck_assert_int_eq(as_initial_ttl(seen[i]), want[i]);
+}
+END_TEST
+
 START_TEST(syn_fields)
 {
     uint8_t f[AS_FRAME_MAX];
@@ -322,6 +332,7 @@ int main(void)
     TCase *tc = tcase_create("probes");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, siphash_reference_vector);
+    tcase_add_test(tc, initial_ttl_buckets);
     tcase_add_test(tc, syn_fields);
     tcase_add_test(tc, ack_and_echo_fields);
     tcase_add_test(tc, arp_fields);
