@@ -16,6 +16,7 @@
 #include "engine/dryrun.h"
 #include "probes/errors.h"
 #include "engine/privdrop.h"
+#include "probes/osprobe.h"
 
 const uint16_t as_default_ports[] = {22, 23, 25, 80, 135, 137, 138, 139, 443, 445,
                                      513, 514, 1002, 1610, 3389, 52028};
@@ -245,6 +246,12 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         return rc;
     if (o->os_detect) {
         s->osdb_nmap_ts = as_scan_os_db_is_nmaps(o->osdb);
+        s->os_tmpl = malloc(sizeof *s->os_tmpl);
+        if (s->os_tmpl == NULL || as_osprobe_prepare(s->os_tmpl, &s->ctx, err, errlen) != 0) {
+            if (s->os_tmpl == NULL)
+                snprintf(err, errlen, "out of memory");
+            return -AS_ERR_FAIL;
+        }
         if (as_ring_init(&s->os_frames, 4096, sizeof(as_frame)) != 0) {
             snprintf(err, errlen, "out of memory");
             return -AS_ERR_FAIL;
@@ -358,6 +365,10 @@ static int run_loop(as_scanner *s)
                         (unsigned long long)s->hosts_up, as_rtt_timeout(&s->rtt) / 1000.0,
                         (unsigned long long)s->loss_signals, (unsigned long long)s->tx.errors,
                         (unsigned long long)atomic_load(&s->ring.dropped));
+            if (s->o->os_detect)
+                as_scan_log(s, 1, "os", "%llu jobs started, %llu finished, %llu replies late or without our "
+                            "keyed numbers", (unsigned long long)s->os_started, (unsigned long long)s->os_finished,
+                            (unsigned long long)s->os_unmatched);
             uint64_t lost = s->sendq.failed + s->waitq.failed + s->doneq.failed;
             if (lost > 0)
                 as_scan_log(s, 0, "scan", "warning: %llu work items could not be queued (out of memory); "
@@ -379,6 +390,7 @@ static void teardown(as_scanner *s)
     s->dns = NULL;
     as_ring_free(&s->ring);
     as_ring_free(&s->os_frames);
+    free(s->os_tmpl);
     as_dryrun_close(s->dryrun);
     s->dryrun = NULL;
     free(s->os_active);

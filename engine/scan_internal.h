@@ -77,6 +77,8 @@ typedef struct as_scanner {
     uint64_t rng;
 
     as_ring os_frames;              /* OS-detection replies, as_frame (with -O) */
+    struct as_os_templates *os_tmpl;    /* the sixteen probes, prepared once */
+    uint64_t os_unmatched;          /* OS replies without our keyed numbers, or late */
     long *os_active;                /* hosts whose OS job runs */
     size_t os_nactive, os_cap;
     uint64_t os_started, os_finished;

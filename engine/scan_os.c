@@ -176,11 +176,7 @@ unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget)
             waiting = 1;
             if (due > now || n >= budget || as_txsock_full(&s->tx))
                 continue;
-            char err[128];
-            size_t len = as_osprobe_build(i, &s->ctx, &j->t, as_txsock_slot(&s->tx), err, sizeof err);
-            if (len == 0)
-                continue;
-            as_txsock_commit(&s->tx, len);
+            as_txsock_commit(&s->tx, as_osprobe_make(s->os_tmpl, i, &s->ctx, &j->t, as_txsock_slot(&s->tx)));
             j->obs.sent_us[i] = now;
             j->tries[i]++;
             n++;
@@ -204,12 +200,11 @@ void as_scan_os_replies(as_scanner *s)
             uint32_t ip = idx == AS_OS_U1 ? p.quote.dst : p.ip_src;
             long hn = idx >= 0 ? as_hosttab_find(&s->hosts, ip) : -1;
             as_osjob *j = hn >= 0 ? s->hosts.hosts[hn].os : NULL;
-            if (j != NULL && j->tries[idx] > 0 && !j->obs.r[idx].present) {
-                /* A TCP reply must come from the port that probe went to. */
-                uint16_t want = idx >= AS_OS_T2 + 3 && idx <= AS_OS_T2 + 5 ? j->t.closed_port : j->t.open_port;
-                if (p.l4 != AS_L4_TCP || p.sport == want)
-                    as_osreply_fill(&p, f->t_us, &j->obs.r[idx]);
-            }
+            if (j != NULL && j->tries[idx] > 0 && !j->obs.r[idx].present &&
+                as_osprobe_reply_matches(&p, &s->ctx, &j->t, idx))
+                as_osreply_fill(&p, f->t_us, &j->obs.r[idx]);
+            else if (idx >= 0)
+                s->os_unmatched++;
         }
         as_ring_release(&s->os_frames);
     }

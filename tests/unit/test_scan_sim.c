@@ -368,6 +368,10 @@ START_TEST(os_probes_are_sequenced)
     ck_assert_ptr_nonnull(strstr(fp, "SEQ("));
     ck_assert_ptr_nonnull(strstr(fp, "T1(R=Y"));
     ck_assert_ptr_nonnull(strstr(fp, "IE(R=Y"));
+    /* ACK probes answered by RSTs carrying our keyed acknowledgement; U1 by its quote. */
+    ck_assert_ptr_nonnull(strstr(fp, "T4(R=Y"));
+    ck_assert_ptr_nonnull(strstr(fp, "T5(R=Y"));
+    ck_assert_ptr_nonnull(strstr(fp, "U1(R=Y"));
     fx_free(&f);
 }
 END_TEST
