@@ -11,6 +11,7 @@
 #include "fingerprints/os_tests.h"
 #include "fingerprints/osfp.h"
 #include "probes/osprobe.h"
+#include "probes/vec.h"
 
 #define SEQ_SPACING_US 100000
 #define OTHERS_AT_US 50000
@@ -74,15 +75,9 @@ int as_scan_os_start(as_scanner *s, long hn)
     as_osjob *j = calloc(1, sizeof *j);
     if (j == NULL)
         return 0;
-    if (s->os_nactive == s->os_cap) {
-        size_t cap = s->os_cap ? s->os_cap * 2 : 64;
-        long *a = realloc(s->os_active, cap * sizeof *a);
-        if (a == NULL) {
-            free(j);
-            return 0;
-        }
-        s->os_active = a;
-        s->os_cap = cap;
+    if (AS_VEC_RESERVE(s->os_active, s->os_cap, s->os_nactive + 1) != 0) {
+        free(j);
+        return 0;
     }
     j->t.ip = h->ip;
     memcpy(j->t.mac, (h->flags & AS_HOST_HAS_MAC) ? h->mac : s->nif.gw_mac, 6);

@@ -7,6 +7,7 @@
 #include "db/record.h"
 #include "probes/osprobe.h"
 #include "probes/probe.h"
+#include "probes/vec.h"
 
 static as_probe_ctx ctx;
 static const uint8_t gw_mac[6] = {0x02, 0xa5, 0, 0, 0, 1};
@@ -39,6 +40,27 @@ START_TEST(siphash_reference_vector)
     for (int i = 0; i < 15; i++)
         msg[i] = (uint8_t)i;
     ck_assert_uint_eq(as_siphash24(&k, msg, sizeof msg), 0xa129ca6149be45e5ULL);
+}
+END_TEST
+
+START_TEST(growable_array)
+{
+    uint32_t *a = NULL;
+    size_t n = 0, cap = 0;
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(AS_VEC_PUSH(a, n, cap, i * 3), 0);
+    ck_assert_uint_eq(n, 1000);
+    ck_assert_uint_eq(cap, 1024);   /* 16, doubled */
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_uint_eq(a[i], i * 3);
+    /* A request that cannot be met (overflow) fails and leaves the array as it was. */
+    uint32_t *before = a;
+    ck_assert_int_eq(AS_VEC_RESERVE(a, cap, SIZE_MAX / 2), -1);
+    ck_assert_ptr_eq(a, before);
+    ck_assert_uint_eq(cap, 1024);
+    ck_assert_int_eq(AS_VEC_RESERVE(a, cap, 10), 0);
+    ck_assert_uint_eq(cap, 1024);
+    free(a);
 }
 END_TEST
 
@@ -443,6 +465,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, siphash_reference_vector);
     tcase_add_test(tc, initial_ttl_buckets);
+    tcase_add_test(tc, growable_array);
     tcase_add_test(tc, syn_fields);
     tcase_add_test(tc, os_probe_templates);
     tcase_add_test(tc, os_replies_need_keyed_numbers);
