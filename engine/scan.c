@@ -246,6 +246,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         return rc;
     if (o->os_detect) {
         s->osdb_nmap_ts = as_scan_os_db_is_nmaps(o->osdb);
+        s->os_max_jobs = o->os_parallel ? o->os_parallel : AS_OS_DEFAULT_JOBS;
         s->os_tmpl = malloc(sizeof *s->os_tmpl);
         if (s->os_tmpl == NULL || as_osprobe_prepare(s->os_tmpl, &s->ctx, err, errlen) != 0) {
             if (s->os_tmpl == NULL)
@@ -320,7 +321,7 @@ static int loop_done(as_scanner *s, uint64_t now)
         return as_dns_pending(s->dns) == 0 || now >= s->stop_us + timeout + STOP_DNS_GRACE_US;
     }
     return !as_scan_sweep_pending(s, now) && s->sendq.count == 0 && s->waitq.count == 0 &&
-           s->os_nactive == 0 && as_dns_pending(s->dns) == 0;
+           s->os_nactive == 0 && s->os_waiting.count == 0 && as_dns_pending(s->dns) == 0;
 }
 
 static int run_loop(as_scanner *s)
@@ -393,7 +394,8 @@ static void teardown(as_scanner *s)
     free(s->os_tmpl);
     as_dryrun_close(s->dryrun);
     s->dryrun = NULL;
-    free(s->os_active);
+    free(s->os_heap);
+    as_fifo_free(&s->os_waiting);
     as_hosttab_free(&s->hosts);
     as_fifo_free(&s->sendq);
     as_fifo_free(&s->waitq);

@@ -13,6 +13,7 @@
 
 #define AS_MAX_PORTS 65536
 #define AS_MAX_ACK_PORTS 16
+#define AS_OS_DEFAULT_JOBS 1024     /* about 1.5 KB each; 16 probes per job */
 
 typedef struct as_scan_opts {
     as_targets *targets;
@@ -37,6 +38,7 @@ typedef struct as_scan_opts {
     int offline;                    /* build and pace, do not send */
     int os_detect;                  /* -O */
     const struct as_osdb *osdb;     /* fingerprints to match (-O), NULL: none */
+    unsigned os_parallel;           /* OS jobs at once; 0: AS_OS_DEFAULT_JOBS */
     const as_port_table *agents;
     const as_port_table *deploy;
     as_store *store;

@@ -34,6 +34,12 @@ typedef struct as_slot {
 #define AS_ITEM_HOST(item) ((long)((item) >> 17))
 #define AS_ITEM_PORT(item) ((size_t)((item) & 0xffff))
 
+/* A running OS job and when it next needs a turn. */
+typedef struct as_osdue {
+    uint64_t due_us;
+    long hn;
+} as_osdue;
+
 typedef struct as_scanner {
     const as_scan_opts *o;
     as_netio io;                    /* clock, wire out, wire in (engine/netio.h) */
@@ -79,8 +85,9 @@ typedef struct as_scanner {
     as_ring os_frames;              /* OS-detection replies, as_frame (with -O) */
     struct as_os_templates *os_tmpl;    /* the sixteen probes, prepared once */
     uint64_t os_unmatched;          /* OS replies without our keyed numbers, or late */
-    long *os_active;                /* hosts whose OS job runs */
-    size_t os_nactive, os_cap;
+    as_osdue *os_heap;              /* running OS jobs by next due time (scan_os.c) */
+    size_t os_nactive, os_heapcap, os_max_jobs;
+    as_fifo os_waiting;             /* hosts whose OS job waits for a place */
     uint64_t os_started, os_finished;
     int osdb_nmap_ts;               /* the database has no RND class: print TS as nmap */
 

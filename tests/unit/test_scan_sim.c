@@ -376,6 +376,50 @@ START_TEST(os_probes_are_sequenced)
 }
 END_TEST
 
+/* OS jobs run from a timer heap, at most os_parallel at once; the rest wait their turn. */
+START_TEST(os_jobs_are_capped)
+{
+    fixture f;
+    fx_init(&f, "198.18.1.0/27", NULL);
+    for (unsigned i = 1; i <= 12; i++) {
+        as_sim_add_host(f.sim, IP(198, 18, 1, i), AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+        as_sim_set_port(f.sim, IP(198, 18, 1, i), 22, AS_PORT_OPEN);
+    }
+    f.o.os_detect = 1;
+    f.o.os_parallel = 3;
+    ck_assert_int_eq(fx_run(&f), 0);
+    uint16_t base = 0;
+    for (size_t i = 0; i < as_sim_nsent(f.sim) && base == 0; i++) {
+        const as_sim_sent *e = as_sim_sent_at(f.sim, i);
+        if (e->l4 == AS_L4_TCP && e->flags == AS_TH_SYN && e->dport == 22)
+            base = e->sport;
+    }
+    /* Each host's OS probes (TCP and UDP from the OS source ports) span a window. */
+    uint64_t first[13] = {0}, last[13] = {0};
+    for (size_t i = 0; i < as_sim_nsent(f.sim); i++) {
+        const as_sim_sent *e = as_sim_sent_at(f.sim, i);
+        int k = (int)e->sport - (int)base - 8, h = (int)(e->dst & 255);
+        if ((e->l4 == AS_L4_TCP || e->l4 == AS_L4_UDP) && k >= 0 && k < 14 && h >= 1 && h <= 12) {
+            if (first[h] == 0)
+                first[h] = e->t_us;
+            last[h] = e->t_us;
+        }
+    }
+    unsigned most = 0;
+    for (int h = 1; h <= 12; h++) {
+        ck_assert_uint_ne(first[h], 0);
+        unsigned overlap = 0;
+        for (int g = 1; g <= 12; g++)
+            overlap += first[g] <= first[h] && last[g] >= first[h];
+        if (overlap > most)
+            most = overlap;
+    }
+    ck_assert_uint_eq(most, 3);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM observation WHERE os_fingerprint LIKE '%SEQ(%'"), 12);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(interrupt_stops_in_order_and_keeps_results)
 {
     fixture f;
@@ -529,6 +573,7 @@ static Suite *suite(void)
     tcase_add_test(tc, congestion_backs_off_and_recovers);
     tcase_add_test(tc, rate_cap_holds_in_every_second);
     tcase_add_test(tc, os_probes_are_sequenced);
+    tcase_add_test(tc, os_jobs_are_capped);
     tcase_add_test(tc, interrupt_stops_in_order_and_keeps_results);
     tcase_add_test(tc, all_ports_with_os_detection_finishes);
     tcase_add_test(tc, sim_rate_limits_duplicate_syns);
