@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db/store_internal.h"
+#include "probes/vec.h"
 
 /* Largest set derived from a v1 scan's target text. */
 #define COVERAGE_MAX_INTERVALS 65536
@@ -107,18 +108,11 @@ static int load_rows(as_store *st, int64_t scan_id, as_coverage *c)
         sqlite3_finalize(s);
         return -1;
     }
-    size_t cap = 0;
+    size_t lcap = 0, hcap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (c->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            uint32_t *nl = realloc(c->lo, cap * sizeof *nl), *nh;
-            if (nl)
-                c->lo = nl;
-            if (!nl || !(nh = realloc(c->hi, cap * sizeof *nh)))
-                break;
-            c->hi = nh;
-        }
+        if (AS_VEC_RESERVE(c->lo, lcap, c->n + 1) != 0 || AS_VEC_RESERVE(c->hi, hcap, c->n + 1) != 0)
+            break;
         int64_t lo = sqlite3_column_int64(s, 0), hi = sqlite3_column_int64(s, 1);
         /* Rows written by other tools: out-of-range values are clamped, not trusted. */
         c->lo[c->n] = (uint32_t)(lo < 0 ? 0 : lo > UINT32_MAX ? UINT32_MAX : lo);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db/diff_internal.h"
+#include "probes/vec.h"
 
 const char *as_change_name(enum as_change_kind k)
 {
@@ -47,14 +48,8 @@ static const as_host_view *lookup(const hidx *ix, size_t n, int64_t id)
 static int add(as_diff *d, enum as_change_kind k, const as_host_view *h, const as_port_view *p,
                const char *from, const char *to)
 {
-    if (d->n == d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 32;
-        as_change *nc = realloc(d->c, ncap * sizeof *nc);
-        if (!nc)
-            return -1;
-        d->c = nc;
-        d->cap = ncap;
-    }
+    if (AS_VEC_RESERVE(d->c, d->cap, d->n + 1) != 0)
+        return -1;
     as_change *c = &d->c[d->n];
     *c = (as_change){k, h, p ? p->port : 0, p ? p->proto : NULL, NULL, NULL};
     c->from = from ? strdup(from) : NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "db/store_internal.h"
+#include "probes/vec.h"
 
 /* A copy of a text column; NULL columns become NULL (null_ok) or "". */
 static char *col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom)
@@ -61,20 +62,6 @@ void as_scan_view_free(as_scan_view *v)
     free(v->options);
     free(v->version);
     memset(v, 0, sizeof *v);
-}
-
-/* Grows an array by doubling; returns 0, or -1 with the array untouched. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 64;
-    void *p = realloc(*arr, ncap * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = ncap;
-    return 0;
 }
 
 static int load_scan_row(as_store *st, as_scan_view *v, char *err, size_t errlen)
@@ -165,7 +152,7 @@ static int load_hosts(as_store *st, as_scan_view *v, int all_hosts, char *err, s
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&v->hosts, &cap, v->nhosts, sizeof *v->hosts) < 0)
+        if (AS_VEC_RESERVE(v->hosts, cap, v->nhosts + 1) != 0)
             break;
         as_host_view *h = &v->hosts[v->nhosts++];
         if (read_host(s, h) < 0)
@@ -188,7 +175,7 @@ static int cmp_host_id(const void *key, const void *elem)
 
 static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    if (grow((void **)&h->ports, cap, h->nports, sizeof *h->ports) < 0)
+    if (AS_VEC_RESERVE(h->ports, *cap, h->nports + 1) != 0)
         return -1;
     int oom = 0;
     as_port_view *p = &h->ports[h->nports++];
@@ -203,7 +190,7 @@ static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 
 static int read_os(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    if (grow((void **)&h->os, cap, h->nos, sizeof *h->os) < 0)
+    if (AS_VEC_RESERVE(h->os, *cap, h->nos + 1) != 0)
         return -1;
     int oom = 0;
     as_os_view *o = &h->os[h->nos++];

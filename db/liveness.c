@@ -7,6 +7,7 @@
 
 #include "db/liveness.h"
 #include "db/origin_internal.h"
+#include "probes/vec.h"
 
 /* Created on first use like scan_origin; rows go with their scan. */
 static const char live_sql[] =
@@ -91,14 +92,8 @@ int as_live_load(as_store *st, int64_t scan_id, as_live_map *m, char *err, size_
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (m->n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            as_live *nr = realloc(m->rows, nc * sizeof *nr);
-            if (nr == NULL)
-                break;
-            m->rows = nr;
-            cap = nc;
-        }
+        if (AS_VEC_RESERVE(m->rows, cap, m->n + 1) != 0)
+            break;
         as_live *l = &m->rows[m->n];
         struct in_addr a;
         const char *ip = (const char *)sqlite3_column_text(s, 0);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/merge_internal.h"
+#include "probes/vec.h"
 
 static char *dup_col(sqlite3_stmt *s, int i)
 {
@@ -84,14 +85,8 @@ static int read_origins(as_store *src, mg_scan *sc, const char *path, char *err,
 
 static int add_scan(mg_scan ***arr, size_t *n, size_t *cap, mg_scan *sc)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        mg_scan **na = realloc(*arr, nc * sizeof *na);
-        if (na == NULL)
-            return -1;
-        *arr = na;
-        *cap = nc;
-    }
+    if (AS_VEC_RESERVE(*arr, *cap, *n + 1) != 0)
+        return -1;
     (*arr)[(*n)++] = sc;
     return 0;
 }
@@ -201,14 +196,8 @@ static int fits(const mg_group *g, const mg_scan *sc, double window)
 
 static int add_member(mg_group *g, mg_scan *sc)
 {
-    if (g->n == g->cap) {
-        size_t nc = g->cap ? g->cap * 2 : 4;
-        mg_scan **nm = realloc(g->m, nc * sizeof *nm);
-        if (nm == NULL)
-            return -1;
-        g->m = nm;
-        g->cap = nc;
-    }
+    if (AS_VEC_RESERVE(g->m, g->cap, g->n + 1) != 0)
+        return -1;
     unsigned *nk = realloc(g->ks, (g->nks + sc->norigin) * sizeof *nk);
     if (nk == NULL)
         return -1;

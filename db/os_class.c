@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/os_class.h"
+#include "probes/packet.h"
 
 /* "Windows" / "Linux" / "FreeBSD" ... from an OS match or a passive guess. */
 static const char *map_os(const char *name)
@@ -44,7 +45,7 @@ static int initial_ttl(const as_host_view *h)
     int ttl = h->reply_ttl;
     for (size_t i = 0; ttl == 0 && i < h->nports; i++)
         ttl = h->ports[i].reason_ttl;
-    return ttl == 0 ? 0 : ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+    return ttl == 0 ? 0 : as_initial_ttl((uint8_t)ttl);
 }
 
 static int open_tcp(const as_host_view *h, int port)

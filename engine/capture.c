@@ -1,4 +1,5 @@
-/* capture.c — libpcap capture thread (see capture.h). Immediate mode so replies are not held
+/* capture.c — the receive side (see capture.h): as_capture_frame validates a frame from any
+ * backend; the rest is the libpcap backend and its thread. Immediate mode so replies are not held
  * in the kernel buffer; a poll() timeout so the thread notices the stop flag. */
 #include "engine/capture.h"
 
@@ -16,21 +17,26 @@
 #include "fingerprints/os_tests.h"
 #include "probes/osprobe.h"
 
-static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+int as_capture_frame(as_capture *c, const uint8_t *bytes, size_t caplen, uint64_t t_us)
 {
-    as_capture *c = (as_capture *)user;
     as_packet p;
     as_result res;
     atomic_fetch_add_explicit(&c->packets, 1, memory_order_relaxed);
-    if (as_decode_frame(bytes, h->caplen, c->dlt, &p) != 0)
-        return;
+    if (as_decode_frame(bytes, caplen, c->dlt, &p) != 0)
+        return 0;
     if (c->os_frames != NULL && as_osprobe_reply_index(&p, c->ctx) >= 0) {
-        as_framering_push(c->os_frames, bytes, h->caplen, as_now_us());
-        return;
+        as_frame *f = as_ring_reserve(c->os_frames);
+        if (f != NULL) {
+            f->len = (uint16_t)(caplen > AS_FRAME_CAP ? AS_FRAME_CAP : caplen);
+            f->t_us = t_us;
+            memcpy(f->bytes, bytes, f->len);
+            as_ring_publish(c->os_frames);
+        }
+        return 1;
     }
     if (!as_classify(&p, c->ctx, &res))
-        return;
-    res.t_us = as_now_us();
+        return 0;
+    res.t_us = t_us;
     if (p.l4 == AS_L4_TCP && res.kind == AS_RES_PORT && res.state == AS_PORT_OPEN) {
         res.win = p.win;
         res.df = (uint8_t)p.df;
@@ -44,6 +50,20 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
     }
     atomic_fetch_add_explicit(&c->accepted, 1, memory_order_relaxed);
     as_ring_push(c->ring, &res);
+    return 1;
+}
+
+void as_capture_attach(as_capture *c, const as_probe_ctx *ctx, as_ring *ring, int dlt)
+{
+    memset(c, 0, sizeof *c);
+    c->ctx = ctx;
+    c->ring = ring;
+    c->dlt = dlt;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+    as_capture_frame((as_capture *)user, bytes, h->caplen, as_now_us());
 }
 
 static int perm_error(int rc)
@@ -55,9 +75,7 @@ int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, 
                     char *err, size_t errlen)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
-    memset(c, 0, sizeof *c);
-    c->ctx = ctx;
-    c->ring = ring;
+    as_capture_attach(c, ctx, ring, AS_DLT_EN10MB);
     pcap_t *p = pcap_create(ifname, ebuf);
     if (p == NULL) {
         snprintf(err, errlen, "cannot capture on %s: %s", ifname, ebuf);

@@ -8,22 +8,37 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "engine/framering.h"
 #include "engine/ring.h"
 #include "probes/probe.h"
+
+/* A whole captured frame, for the few replies (OS detection) whose every field matters and
+ * which cannot be summarised on the receive thread. */
+#define AS_FRAME_CAP 400
+
+typedef struct as_frame {
+    uint64_t t_us;
+    uint16_t len;
+    uint8_t bytes[AS_FRAME_CAP];
+} as_frame;
 
 typedef struct as_capture {
     void *pcap;                 /* pcap_t */
     int dlt;
     const as_probe_ctx *ctx;
     as_ring *ring;
-    as_framering *os_frames;    /* OS-detection replies, whole; NULL without -O */
+    as_ring *os_frames;         /* OS-detection replies, whole (as_frame); NULL without -O */
     pthread_t thread;
     int running;
     atomic_int stop;
     _Atomic uint64_t packets, accepted;
 } as_capture;
 
+/* Without a capture handle: frames come from another backend (engine/netio.h). */
+void as_capture_attach(as_capture *c, const as_probe_ctx *ctx, as_ring *ring, int dlt);
+/* Validation, apart from any backend: decodes one frame received at t_us, checks its
+ * cookie and hands the result (or, for OS probes, the whole frame) to the scan loop.
+ * Safe on one producer thread at a time. Returns 1 if it was ours. */
+int as_capture_frame(as_capture *c, const uint8_t *bytes, size_t caplen, uint64_t t_us);
 /* Opens and filters the capture (0, or -AS_ERR_PERM / -AS_ERR_IFACE). */
 int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, as_ring *ring,
                     char *err, size_t errlen);

@@ -6,6 +6,7 @@
 
 #include "db/record.h"
 #include "probes/osprobe.h"
+#include "probes/vec.h"
 
 static size_t slot_of(uint32_t ip, size_t cap)
 {
@@ -74,14 +75,8 @@ long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created)
         return found;
     if ((t->count + 1) * 2 > t->index_cap && grow_index(t) != 0)
         return -1;
-    if (t->count == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        as_host *h = realloc(t->hosts, cap * sizeof *h);
-        if (h == NULL)
-            return -1;
-        t->hosts = h;
-        t->cap = cap;
-    }
+    if (AS_VEC_RESERVE(t->hosts, t->cap, t->count + 1) != 0)
+        return -1;
     as_host *h = &t->hosts[t->count];
     memset(h, 0, sizeof *h);
     h->ip = ip;

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A slot state beside enum as_port_state: the port's probe could not be queued (no
+ * memory), so it was never asked and is never stored. */
+#define AS_SLOT_UNASKED 0x80
+
 typedef struct as_port_slot {
     uint8_t state;          /* enum as_port_state */
     uint8_t tries;          /* probes sent */

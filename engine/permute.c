@@ -2,12 +2,7 @@
  * only needs to scatter, not to be secret: order hides no information a target could use. */
 #include "engine/permute.h"
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "probes/splitmix.h"
 
 void as_permute_init(as_permute *p, uint64_t n, uint64_t seed)
 {
@@ -18,17 +13,15 @@ void as_permute_init(as_permute *p, uint64_t n, uint64_t seed)
     p->half_bits = bits / 2;
     p->half_mask = (1ULL << p->half_bits) - 1;
     uint64_t s = seed ^ 0x6a09e667f3bcc908ULL;
-    for (int i = 0; i < 4; i++) {
-        s += 0x9e3779b97f4a7c15ULL;
-        p->keys[i] = mix64(s);
-    }
+    for (int i = 0; i < 4; i++)
+        p->keys[i] = as_splitmix64(&s);
 }
 
 static uint64_t feistel(const as_permute *p, uint64_t x)
 {
     uint64_t l = x >> p->half_bits, r = x & p->half_mask;
     for (int i = 0; i < 4; i++) {
-        uint64_t f = mix64(r ^ p->keys[i]) & p->half_mask;
+        uint64_t f = as_mix64(r ^ p->keys[i]) & p->half_mask;
         uint64_t nl = r;
         r = l ^ f;
         l = nl;

@@ -13,8 +13,10 @@
 
 #include "db/record.h"
 #include "engine/clock.h"
+#include "engine/dryrun.h"
 #include "probes/errors.h"
 #include "engine/privdrop.h"
+#include "probes/osprobe.h"
 
 const uint16_t as_default_ports[] = {22, 23, 25, 80, 135, 137, 138, 139, 443, 445,
                                      513, 514, 1002, 1610, 3389, 52028};
@@ -75,7 +77,7 @@ void as_scan_log(const as_scanner *s, int level, const char *tag, const char *fm
     va_start(ap, fmt);
     if (s->o->progress)
         fputs("\r\033[K", stderr);
-    fprintf(stderr, "agentscan[+%.3fs] %s: ", (double)(as_now_us() - s->started_us) / 1e6, tag);
+    fprintf(stderr, "agentscan[+%.3fs] %s: ", (double)(as_scan_now(s) - s->started_us) / 1e6, tag);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -143,7 +145,7 @@ static uint32_t routed_probe_ip(const as_scanner *s, const as_netif *first)
 /* Raw packets need CAP_NET_RAW: say so before anything else can fail less clearly. */
 static int check_privilege(const as_scan_opts *o, char *err, size_t errlen)
 {
-    if (o->offline)
+    if (o->offline || o->dry_run)
         return 0;
     int fd = socket(AF_PACKET, SOCK_RAW, 0);
     if (fd >= 0) {
@@ -156,9 +158,43 @@ static int check_privilege(const as_scan_opts *o, char *err, size_t errlen)
     return e == EPERM || e == EACCES ? -AS_ERR_PERM : -AS_ERR_FAIL;
 }
 
-static int setup_network(as_scanner *s, char *err, size_t errlen)
+uint64_t as_netio_real_now(void *impl)
+{
+    (void)impl;
+    return as_now_us();
+}
+
+void as_netio_real_sleep(void *impl, uint64_t us)
+{
+    (void)impl;
+    usleep((useconds_t)us);
+}
+
+/* The clock and the wire: a test's simulated network, the dry-run printer, or the real
+ * PF_PACKET socket and libpcap. */
+static int setup_io(as_scanner *s, char *err, size_t errlen)
 {
     const as_scan_opts *o = s->o;
+    if (o->netio != NULL)
+        s->io = *o->netio;
+    else
+        s->io = (as_netio){NULL, as_netio_real_now, as_netio_real_sleep, NULL, NULL, NULL};
+    if (o->dry_run) {
+        /* Frames go to the printer and nothing answers; clock and interface stay. */
+        if (as_dryrun_open(&s->dryrun, o->dry_run_pcap, stdout, err, errlen) != 0)
+            return -AS_ERR_FAIL;
+        s->io.receive = NULL;
+    }
+    return 0;
+}
+
+static int lookup_interface(as_scanner *s, char *err, size_t errlen)
+{
+    const as_scan_opts *o = s->o;
+    if (s->io.nif != NULL) {
+        s->nif = *s->io.nif;
+        return 0;
+    }
     int prc = check_privilege(o, err, errlen);
     if (prc != 0)
         return prc;
@@ -169,6 +205,15 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         if (!as_netif_onlink(&s->nif, other))
             rc = as_netif_lookup(&s->nif, o->iface, o->src_ip, other, err, errlen);
     }
+    return rc;
+}
+
+static int setup_network(as_scanner *s, char *err, size_t errlen)
+{
+    const as_scan_opts *o = s->o;
+    /* Nothing of the real wire is opened: a simulated network, a dry run, --offline. */
+    int real = s->io.send == NULL && s->dryrun == NULL && !o->offline;
+    int rc = lookup_interface(s, err, errlen);
     if (rc != 0)
         return rc;
     uint16_t rnd = 0;
@@ -185,28 +230,42 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
         if (k->prepare(&s->tmpl[k->id], &s->ctx, err, errlen) != 0)
             return -AS_ERR_FAIL;
     }
-    if ((rc = as_txsock_open(&s->tx, s->nif.ifindex, s->nif.name, o->offline, err, errlen)) != 0)
+    if (s->dryrun != NULL)
+        as_txsock_open_sink(&s->tx, as_dryrun_send, s->dryrun);
+    else if (s->io.send != NULL)
+        as_txsock_open_sink(&s->tx, s->io.send, s->io.impl);
+    else if ((rc = as_txsock_open(&s->tx, s->nif.ifindex, s->nif.name, o->offline, err, errlen)) != 0)
         return rc;
-    if (as_ring_init(&s->ring, 1 << 14) != 0) {
+    if (as_ring_init(&s->ring, 1 << 14, sizeof(as_result)) != 0) {
         snprintf(err, errlen, "out of memory");
         return -AS_ERR_FAIL;
     }
-    if (!o->offline && (rc = as_capture_open(&s->cap, s->nif.name, &s->ctx, &s->ring, err, errlen)) != 0)
+    if (!real)
+        as_capture_attach(&s->cap, &s->ctx, &s->ring, AS_DLT_EN10MB);
+    else if ((rc = as_capture_open(&s->cap, s->nif.name, &s->ctx, &s->ring, err, errlen)) != 0)
         return rc;
     if (o->os_detect) {
         s->osdb_nmap_ts = as_scan_os_db_is_nmaps(o->osdb);
-        if (as_framering_init(&s->os_frames, 4096) != 0) {
+        s->os_max_jobs = o->os_parallel ? o->os_parallel : AS_OS_DEFAULT_JOBS;
+        s->os_tmpl = malloc(sizeof *s->os_tmpl);
+        if (s->os_tmpl == NULL || as_osprobe_prepare(s->os_tmpl, &s->ctx, err, errlen) != 0) {
+            if (s->os_tmpl == NULL)
+                snprintf(err, errlen, "out of memory");
+            return -AS_ERR_FAIL;
+        }
+        if (as_ring_init(&s->os_frames, 4096, sizeof(as_frame)) != 0) {
             snprintf(err, errlen, "out of memory");
             return -AS_ERR_FAIL;
         }
         s->cap.os_frames = &s->os_frames;
     }
-    if (s->nif.gateway != 0 && !s->nif.have_gw_mac && (rc = resolve_gateway(s, err, errlen)) != 0)
+    if (real && s->nif.gateway != 0 && !s->nif.have_gw_mac && (rc = resolve_gateway(s, err, errlen)) != 0)
         return rc;
-    /* Everything privileged is open: give the rights up before any reply is parsed. */
-    if (as_drop_privileges(err, errlen) != 0)
+    /* Everything privileged is open: give the rights up before any reply is parsed. A
+     * simulated network opened nothing, and a test process keeps its own rights. */
+    if (s->io.nif == NULL && as_drop_privileges(err, errlen) != 0)
         return -AS_ERR_PERM;
-    if (!o->offline && (rc = as_capture_start(&s->cap, err, errlen)) != 0)
+    if (real && (rc = as_capture_start(&s->cap, err, errlen)) != 0)
         return rc;
     char src[16], gw[16];
     ip_str(s->nif.src_ip, src, sizeof src);
@@ -214,7 +273,7 @@ static int setup_network(as_scanner *s, char *err, size_t errlen)
     const uint8_t *m = s->nif.gw_mac;
     as_scan_log(s, 1, "net", "interface %s, source %s port %u, gateway %s (%02x:%02x:%02x:%02x:%02x:%02x)%s",
                 s->nif.name, src, s->ctx.src_port, s->nif.gateway ? gw : "none", m[0], m[1], m[2], m[3],
-                m[4], m[5], o->offline ? ", offline: nothing is sent" : "");
+                m[4], m[5], o->offline ? ", offline: nothing is sent" : o->dry_run ? ", dry run: nothing is sent" : "");
     return 0;
 }
 
@@ -244,7 +303,7 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
     s->shard_n = o->shard_n > 1 ? o->shard_n : 1;
     s->cursor = s->shard_k;
     /* Offline nothing can answer, so there is nothing to wait for. */
-    if (o->offline)
+    if (o->offline || o->dry_run)
         as_rtt_init(&s->rtt, 0, 0, 0);
     else
         as_rtt_init(&s->rtt, o->initial_rtt_us, o->min_rtt_us, o->max_rtt_us);
@@ -262,15 +321,17 @@ static int loop_done(as_scanner *s, uint64_t now)
         return as_dns_pending(s->dns) == 0 || now >= s->stop_us + timeout + STOP_DNS_GRACE_US;
     }
     return !as_scan_sweep_pending(s, now) && s->sendq.count == 0 && s->waitq.count == 0 &&
-           s->os_nactive == 0 && as_dns_pending(s->dns) == 0;
+           s->os_nactive == 0 && s->os_waiting.count == 0 && as_dns_pending(s->dns) == 0;
 }
 
 static int run_loop(as_scanner *s)
 {
-    as_ratelimit_init(&s->rl, s->o->max_rate, as_now_us());
+    as_ratelimit_init(&s->rl, s->o->max_rate, as_scan_now(s));
     s->cur_rate = s->o->max_rate;
     for (;;) {
-        uint64_t now = as_now_us();
+        if (s->io.receive != NULL)
+            s->io.receive(s->io.impl, &s->cap);
+        uint64_t now = as_scan_now(s);
         as_result r;
         unsigned got = 0;
         while (got < 4096 && as_ring_pop(&s->ring, &r)) {
@@ -305,11 +366,19 @@ static int run_loop(as_scanner *s)
                         (unsigned long long)s->hosts_up, as_rtt_timeout(&s->rtt) / 1000.0,
                         (unsigned long long)s->loss_signals, (unsigned long long)s->tx.errors,
                         (unsigned long long)atomic_load(&s->ring.dropped));
+            if (s->o->os_detect)
+                as_scan_log(s, 1, "os", "%llu jobs started, %llu finished, %llu replies late or without our "
+                            "keyed numbers", (unsigned long long)s->os_started, (unsigned long long)s->os_finished,
+                            (unsigned long long)s->os_unmatched);
+            uint64_t lost = s->sendq.failed + s->waitq.failed + s->doneq.failed;
+            if (lost > 0)
+                as_scan_log(s, 0, "scan", "warning: %llu work items could not be queued (out of memory); "
+                            "ports never asked are not reported", (unsigned long long)lost);
             return 0;
         }
         if (sent == 0 && got == 0) {
             uint64_t wait = as_ratelimit_wait_us(&s->rl);
-            usleep((useconds_t)(wait > 0 && wait < 1000 ? wait : 500));
+            s->io.sleep_us(s->io.impl, wait > 0 && wait < 1000 ? wait : 500);
         }
     }
 }
@@ -321,8 +390,12 @@ static void teardown(as_scanner *s)
     as_dns_close(s->dns);
     s->dns = NULL;
     as_ring_free(&s->ring);
-    as_framering_free(&s->os_frames);
-    free(s->os_active);
+    as_ring_free(&s->os_frames);
+    free(s->os_tmpl);
+    as_dryrun_close(s->dryrun);
+    s->dryrun = NULL;
+    free(s->os_heap);
+    as_fifo_free(&s->os_waiting);
     as_hosttab_free(&s->hosts);
     as_fifo_free(&s->sendq);
     as_fifo_free(&s->waitq);
@@ -344,11 +417,13 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
     s->o = o;
     s->sum = sum;
     s->tx.fd = -1;
-    s->started_us = as_now_us();
-    int rc = setup_network(s, err, errlen);
+    int rc = setup_io(s, err, errlen);
+    s->started_us = as_scan_now(s);
+    if (rc == 0)
+        rc = setup_network(s, err, errlen);
     if (rc == 0)
         rc = setup_state(s, err, errlen);
-    if (rc == 0) {
+    if (rc == 0 && o->store != NULL) {
         s->scan_id = as_store_begin_scan(o->store, as_targets_describe(o->targets),
                                          o->options_text ? o->options_text : "", as_wall_time(), err, errlen);
         if (s->scan_id < 0)
@@ -357,7 +432,7 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
     if (rc == 0) {
         sum->scan_id = s->scan_id;
         rc = run_loop(s);
-        as_progress_update(s, as_now_us(), 1);
+        as_progress_update(s, as_scan_now(s), 1);
         if (rc == 0) {
             /* Answers still in flight can no longer change anything stored. */
             as_dns_close(s->dns);
@@ -376,11 +451,11 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
         sum->replies = s->replies;
         sum->hosts_up = s->hosts_up;
         sum->interrupted = s->stopping;
-        sum->seconds = (double)(as_now_us() - s->started_us) / 1e6;
+        sum->seconds = (double)(as_scan_now(s) - s->started_us) / 1e6;
         as_scan_stats st = {s->naddr, s->hosts_up, s->tx.sent, s->replies};
         enum as_scan_status status = rc != 0 ? AS_SCAN_FAILED : s->stopping ? AS_SCAN_INTERRUPTED : AS_SCAN_COMPLETE;
         char e2[256];
-        if (as_store_end_scan(o->store, s->scan_id, status, as_wall_time(), &st, e2, sizeof e2) != 0 && rc == 0) {
+        if (o->store != NULL && as_store_end_scan(o->store, s->scan_id, status, as_wall_time(), &st, e2, sizeof e2) != 0 && rc == 0) {
             snprintf(err, errlen, "%s", e2);
             rc = -AS_ERR_DB;
         }

@@ -13,6 +13,7 @@
 
 #define AS_MAX_PORTS 65536
 #define AS_MAX_ACK_PORTS 16
+#define AS_OS_DEFAULT_JOBS 1024     /* about 1.5 KB each; 16 probes per job */
 
 typedef struct as_scan_opts {
     as_targets *targets;
@@ -37,11 +38,15 @@ typedef struct as_scan_opts {
     int offline;                    /* build and pace, do not send */
     int os_detect;                  /* -O */
     const struct as_osdb *osdb;     /* fingerprints to match (-O), NULL: none */
+    unsigned os_parallel;           /* OS jobs at once; 0: AS_OS_DEFAULT_JOBS */
     const as_port_table *agents;
     const as_port_table *deploy;
     as_store *store;
     const char *options_text;       /* the command line, for the scan row */
     volatile sig_atomic_t *interrupted; /* set by SIGINT: stop sending, store, mark */
+    int dry_run;                    /* --dry-run: print the frames, send nothing, no privileges */
+    const char *dry_run_pcap;       /* -w FILE: with dry_run, write them as pcap ("-": stdout) */
+    const struct as_netio *netio;   /* NULL: the real network and clock (tests: simnet.h) */
 } as_scan_opts;
 
 typedef struct as_scan_summary {
@@ -58,7 +63,7 @@ void as_scan_opts_defaults(as_scan_opts *o);
 /* nmap's -T0..-T5 timing templates: rate, RTT timeouts and retries. -1 if level > 5. */
 int as_scan_opts_timing(as_scan_opts *o, int level);
 
-/* Runs the scan. Returns 0, AS_ERR_INTERRUPTED (positive: results stored), or a negative
+/* Runs the scan. store may be NULL (nothing is recorded; --dry-run). Returns 0, AS_ERR_INTERRUPTED (positive: results stored), or a negative
  * enum as_error with err set. */
 int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t errlen);
 

@@ -8,9 +8,9 @@
 #include "engine/capture.h"
 #include "engine/dns.h"
 #include "engine/fifo.h"
-#include "engine/framering.h"
 #include "engine/hosttab.h"
 #include "engine/netif.h"
+#include "engine/netio.h"
 #include "engine/permute.h"
 #include "engine/ratelimit.h"
 #include "engine/ring.h"
@@ -34,8 +34,16 @@ typedef struct as_slot {
 #define AS_ITEM_HOST(item) ((long)((item) >> 17))
 #define AS_ITEM_PORT(item) ((size_t)((item) & 0xffff))
 
+/* A running OS job and when it next needs a turn. */
+typedef struct as_osdue {
+    uint64_t due_us;
+    long hn;
+} as_osdue;
+
 typedef struct as_scanner {
     const as_scan_opts *o;
+    as_netio io;                    /* clock, wire out, wire in (engine/netio.h) */
+    struct as_dryrun *dryrun;
     as_netif nif;
     as_probe_ctx ctx;
     as_template tmpl[6];            /* by enum as_probe_id */
@@ -74,9 +82,12 @@ typedef struct as_scanner {
     uint32_t *port_index;           /* port number → index + 1 in o->ports, 0 = not scanned */
     uint64_t rng;
 
-    as_framering os_frames;         /* OS-detection replies (with -O) */
-    long *os_active;                /* hosts whose OS job runs */
-    size_t os_nactive, os_cap;
+    as_ring os_frames;              /* OS-detection replies, as_frame (with -O) */
+    struct as_os_templates *os_tmpl;    /* the sixteen probes, prepared once */
+    uint64_t os_unmatched;          /* OS replies without our keyed numbers, or late */
+    as_osdue *os_heap;              /* running OS jobs by next due time (scan_os.c) */
+    size_t os_nactive, os_heapcap, os_max_jobs;
+    as_fifo os_waiting;             /* hosts whose OS job waits for a place */
     uint64_t os_started, os_finished;
     int osdb_nmap_ts;               /* the database has no RND class: print TS as nmap */
 
@@ -96,6 +107,9 @@ typedef struct as_scanner {
     uint64_t last_progress_us, progress_sent, progress_t;
     double progress_rate;
 } as_scanner;
+
+/* The scan's clock: monotonic, or the simulated network's. */
+static inline uint64_t as_scan_now(const as_scanner *s) { return s->io.now_us(s->io.impl); }
 
 /* scan.c: -v diagnostics on stderr, "agentscan[+1.234s] tag: ..." */
 void as_scan_log(const as_scanner *s, int level, const char *tag, const char *fmt, ...)

@@ -20,7 +20,7 @@ void as_scan_store_liveness(as_scanner *s)
 {
     const as_scan_opts *o = s->o;
     /* With one probe kind (or none, -Pn) there is nothing to tell apart. */
-    if (o->no_ping || !o->ping_echo || o->nack == 0 || s->hosts.count == 0)
+    if (o->no_ping || !o->ping_echo || o->nack == 0 || s->hosts.count == 0 || o->store == NULL)
         return;
     as_live *rows = calloc(s->hosts.count, sizeof *rows);
     if (rows == NULL)

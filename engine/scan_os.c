@@ -1,7 +1,7 @@
 /* scan_os.c — OS detection inside the scan loop: for each host with an open port, a small
  * state machine sends the sixteen probes (the six SEQ probes 100 ms apart), collects the
  * replies from the frame ring, resends what got no answer once, then computes the test
- * lines. Many hosts run at once; nothing sleeps. */
+ * lines. Up to os_max_jobs hosts run at once from a timer heap; nothing sleeps. */
 #include "engine/scan_internal.h"
 
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "fingerprints/os_tests.h"
 #include "fingerprints/osfp.h"
 #include "probes/osprobe.h"
+#include "probes/vec.h"
 
 #define SEQ_SPACING_US 100000
 #define OTHERS_AT_US 50000
@@ -65,6 +66,47 @@ int as_scan_os_db_is_nmaps(const struct as_osdb *db)
     return 1;
 }
 
+/* The running jobs, a min-heap on when each next needs attention: a loop turn looks only
+ * at the jobs that are due, not at every job. At most os_max_jobs run; the rest wait in
+ * os_waiting, oldest first. */
+static int earlier(const as_osdue *a, const as_osdue *b)
+{
+    return a->due_us < b->due_us;
+}
+
+static void heap_push(as_scanner *s, uint64_t due, long hn)
+{
+    /* Room was reserved by the caller (start, or a job just popped). */
+    size_t i = s->os_nactive++;
+    s->os_heap[i] = (as_osdue){due, hn};
+    while (i > 0 && earlier(&s->os_heap[i], &s->os_heap[(i - 1) / 2])) {
+        as_osdue t = s->os_heap[i];
+        s->os_heap[i] = s->os_heap[(i - 1) / 2];
+        s->os_heap[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static as_osdue heap_pop(as_scanner *s)
+{
+    as_osdue top = s->os_heap[0];
+    s->os_heap[0] = s->os_heap[--s->os_nactive];
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < s->os_nactive && earlier(&s->os_heap[l], &s->os_heap[m]))
+            m = l;
+        if (r < s->os_nactive && earlier(&s->os_heap[r], &s->os_heap[m]))
+            m = r;
+        if (m == i)
+            break;
+        as_osdue t = s->os_heap[i];
+        s->os_heap[i] = s->os_heap[m];
+        s->os_heap[m] = t;
+        i = m;
+    }
+    return top;
+}
+
 int as_scan_os_start(as_scanner *s, long hn)
 {
     as_host *h = &s->hosts.hosts[hn];
@@ -74,15 +116,13 @@ int as_scan_os_start(as_scanner *s, long hn)
     as_osjob *j = calloc(1, sizeof *j);
     if (j == NULL)
         return 0;
-    if (s->os_nactive == s->os_cap) {
-        size_t cap = s->os_cap ? s->os_cap * 2 : 64;
-        long *a = realloc(s->os_active, cap * sizeof *a);
-        if (a == NULL) {
-            free(j);
-            return 0;
-        }
-        s->os_active = a;
-        s->os_cap = cap;
+    /* Over the cap the job waits its turn; a wait queue that cannot grow means no OS
+     * detection for this host rather than a lost host. */
+    int now_active = s->os_nactive < s->os_max_jobs;
+    if (now_active ? AS_VEC_RESERVE(s->os_heap, s->os_heapcap, s->os_nactive + 1) != 0
+                   : as_fifo_push(&s->os_waiting, (uint64_t)hn) != 0) {
+        free(j);
+        return 0;
     }
     j->t.ip = h->ip;
     memcpy(j->t.mac, (h->flags & AS_HOST_HAS_MAC) ? h->mac : s->nif.gw_mac, 6);
@@ -97,7 +137,8 @@ int as_scan_os_start(as_scanner *s, long hn)
     }
     h->os = j;
     h->flags |= AS_HOST_OS_PENDING;
-    s->os_active[s->os_nactive++] = hn;
+    if (now_active)
+        heap_push(s, 0, hn);    /* due at once: its clock starts when it first runs */
     s->os_started++;
     return 1;
 }
@@ -138,9 +179,8 @@ static void match(as_scanner *s, as_host *h, const char *fp)
                 (h->ip >> 8) & 255, h->ip & 255, found[0].entry->name, found[0].accuracy * 100, n);
 }
 
-static void finish_job(as_scanner *s, size_t k)
+static void finish_job(as_scanner *s, long hn)
 {
-    long hn = s->os_active[k];
     as_host *h = &s->hosts.hosts[hn];
     char fp[2048];
     /* A database without the RND timestamp class (nmap's) is matched, and the print
@@ -155,41 +195,57 @@ static void finish_job(as_scanner *s, size_t k)
     free(h->os);
     h->os = NULL;
     h->flags = (h->flags & ~(uint32_t)AS_HOST_OS_PENDING) | AS_HOST_OS_DONE;
-    s->os_active[k] = s->os_active[--s->os_nactive];
     s->os_finished++;
+    /* Its place goes to the oldest waiting job (the heap has room: this one left it). */
+    if (s->os_waiting.count > 0)
+        heap_push(s, 0, (long)as_fifo_pop(&s->os_waiting));
     as_scan_host_check_done(s, hn);
+}
+
+/* One job's turn: sends what is due (within the budget) and says when it next needs a
+ * turn, or UINT64_MAX once it is finished. */
+static uint64_t run_job(as_scanner *s, long hn, uint64_t now, uint64_t timeout, unsigned budget, unsigned *n)
+{
+    as_osjob *j = s->hosts.hosts[hn].os;
+    if (j->start_us == 0)
+        j->start_us = now;
+    uint64_t next = UINT64_MAX;
+    for (int i = 0; i < AS_OS_NPROBES; i++) {
+        uint64_t due = due_at(j, i, timeout);
+        if (due == UINT64_MAX)
+            continue;
+        if (due > now || *n >= budget || as_txsock_full(&s->tx)) {
+            next = due > now ? (due < next ? due : next) : now;
+            continue;
+        }
+        as_txsock_commit(&s->tx, as_osprobe_make(s->os_tmpl, i, &s->ctx, &j->t, as_txsock_slot(&s->tx)));
+        j->obs.sent_us[i] = now;
+        j->tries[i]++;
+        (*n)++;
+        due = due_at(j, i, timeout);    /* its retransmission, if it stays unanswered */
+        if (due < next)
+            next = due;
+    }
+    if (next != UINT64_MAX)
+        return next;
+    /* Done once nothing is left to send and the last send had its timeout. */
+    uint64_t end = j->start_us + SEQ_SPAN_US + 2 * timeout;
+    return now >= end ? UINT64_MAX : end;
 }
 
 unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget)
 {
     uint64_t timeout = as_rtt_timeout(&s->rtt);
     unsigned n = 0;
-    for (size_t k = 0; k < s->os_nactive;) {
-        as_osjob *j = s->hosts.hosts[s->os_active[k]].os;
-        if (j->start_us == 0)
-            j->start_us = now;
-        int waiting = 0;
-        for (int i = 0; i < AS_OS_NPROBES; i++) {
-            uint64_t due = due_at(j, i, timeout);
-            if (due == UINT64_MAX)
-                continue;
-            waiting = 1;
-            if (due > now || n >= budget || as_txsock_full(&s->tx))
-                continue;
-            char err[128];
-            size_t len = as_osprobe_build(i, &s->ctx, &j->t, as_txsock_slot(&s->tx), err, sizeof err);
-            if (len == 0)
-                continue;
-            as_txsock_commit(&s->tx, len);
-            j->obs.sent_us[i] = now;
-            j->tries[i]++;
-            n++;
-        }
-        /* Done once nothing is left to send and the last send had its timeout. */
-        if (!waiting && now >= j->start_us + SEQ_SPAN_US + 2 * timeout)
-            finish_job(s, k);
+    while (s->os_nactive > 0 && s->os_heap[0].due_us <= now) {
+        if (n >= budget || as_txsock_full(&s->tx))
+            break;
+        as_osdue d = heap_pop(s);
+        uint64_t next = run_job(s, d.hn, now, timeout, budget, &n);
+        if (next == UINT64_MAX)
+            finish_job(s, d.hn);
         else
-            k++;
+            heap_push(s, next, d.hn);
     }
     return n;
 }
@@ -197,30 +253,35 @@ unsigned as_scan_os_fill(as_scanner *s, uint64_t now, unsigned budget)
 void as_scan_os_replies(as_scanner *s)
 {
     const as_frame *f;
-    while (as_framering_peek(&s->os_frames, &f)) {
+    while ((f = as_ring_peek(&s->os_frames)) != NULL) {
         as_packet p;
         if (as_decode_frame(f->bytes, f->len, s->cap.dlt, &p) == 0) {
             int idx = as_osprobe_reply_index(&p, &s->ctx);
             uint32_t ip = idx == AS_OS_U1 ? p.quote.dst : p.ip_src;
             long hn = idx >= 0 ? as_hosttab_find(&s->hosts, ip) : -1;
             as_osjob *j = hn >= 0 ? s->hosts.hosts[hn].os : NULL;
-            if (j != NULL && j->tries[idx] > 0 && !j->obs.r[idx].present) {
-                /* A TCP reply must come from the port that probe went to. */
-                uint16_t want = idx >= AS_OS_T2 + 3 && idx <= AS_OS_T2 + 5 ? j->t.closed_port : j->t.open_port;
-                if (p.l4 != AS_L4_TCP || p.sport == want)
-                    as_osreply_fill(&p, f->t_us, &j->obs.r[idx]);
-            }
+            if (j != NULL && j->tries[idx] > 0 && !j->obs.r[idx].present &&
+                as_osprobe_reply_matches(&p, &s->ctx, &j->t, idx))
+                as_osreply_fill(&p, f->t_us, &j->obs.r[idx]);
+            else if (idx >= 0)
+                s->os_unmatched++;
         }
-        as_framering_release(&s->os_frames);
+        as_ring_release(&s->os_frames);
     }
+}
+
+static void abandon(as_scanner *s, long hn)
+{
+    as_host *h = &s->hosts.hosts[hn];
+    free(h->os);
+    h->os = NULL;
+    h->flags = (h->flags & ~(uint32_t)AS_HOST_OS_PENDING) | AS_HOST_OS_DONE;
 }
 
 void as_scan_os_abandon(as_scanner *s)
 {
-    while (s->os_nactive > 0) {
-        as_host *h = &s->hosts.hosts[s->os_active[--s->os_nactive]];
-        free(h->os);
-        h->os = NULL;
-        h->flags = (h->flags & ~(uint32_t)AS_HOST_OS_PENDING) | AS_HOST_OS_DONE;
-    }
+    while (s->os_nactive > 0)
+        abandon(s, s->os_heap[--s->os_nactive].hn);
+    while (s->os_waiting.count > 0)
+        abandon(s, (long)as_fifo_pop(&s->os_waiting));
 }

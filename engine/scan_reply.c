@@ -8,14 +8,7 @@
 #include "db/record.h"
 #include "engine/clock.h"
 #include "fingerprints/passive.h"
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "probes/splitmix.h"
 
 static void on_name(void *arg, uint32_t ip, const char *name)
 {
@@ -37,13 +30,19 @@ static void queue_ports(as_scanner *s, long hn)
     for (size_t i = 0; i < n; i++)
         s->port_order[i] = (uint16_t)i;
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(rng_next(&s->rng) % i);
+        size_t j = (size_t)(as_splitmix64(&s->rng) % i);
         uint16_t t = s->port_order[i - 1];
         s->port_order[i - 1] = s->port_order[j];
         s->port_order[j] = t;
     }
-    for (size_t i = 0; i < n; i++)
-        as_fifo_push(&s->sendq, AS_ITEM(hn, s->port_order[i]));
+    as_host *h = &s->hosts.hosts[hn];
+    for (size_t i = 0; i < n; i++) {
+        if (as_fifo_push(&s->sendq, AS_ITEM(hn, s->port_order[i])) == 0)
+            continue;
+        /* No memory for the probe: the port is never asked, so never reported. */
+        h->ports[s->port_order[i]].state = AS_SLOT_UNASKED;
+        h->unknown--;
+    }
 }
 
 static void mark_up(as_scanner *s, long hn, const as_result *r)
@@ -145,9 +144,9 @@ static void handle_port(as_scanner *s, const as_result *r)
             /* The -Pn sweep keeps no send times, so ask this port once more, statefully:
              * its answer measures the round trip that paces retries and the cool-down. */
             if (s->o->no_ping && s->rtt.samples < 64) {
-                h->flags |= AS_HOST_TIMING;
                 h->timing_port = (uint16_t)(pi - 1);
-                as_fifo_push(&s->sendq, AS_ITEM(hn, pi - 1) | AS_ITEM_TIMING);
+                if (as_fifo_push(&s->sendq, AS_ITEM(hn, pi - 1) | AS_ITEM_TIMING) == 0)
+                    h->flags |= AS_HOST_TIMING;
             }
         }
     }
@@ -176,8 +175,9 @@ void as_scan_host_check_done(as_scanner *s, long hn)
     }
     if (h->flags & AS_HOST_DNS_PENDING)
         return;
-    h->flags |= AS_HOST_WRITTEN;
-    as_fifo_push(&s->doneq, (uint64_t)hn);
+    /* If it cannot be queued now, as_scan_finish_hosts() stores it at the end. */
+    if (as_fifo_push(&s->doneq, (uint64_t)hn) == 0)
+        h->flags |= AS_HOST_WRITTEN;
 }
 
 void as_scan_finish_hosts(as_scanner *s)
@@ -197,7 +197,9 @@ void as_scan_finish_hosts(as_scanner *s)
             }
         }
         h->flags &= ~(uint32_t)AS_HOST_DNS_PENDING;
-        h->flags |= AS_HOST_WRITTEN;
-        as_fifo_push(&s->doneq, (uint64_t)hn);
+        if (as_fifo_push(&s->doneq, (uint64_t)hn) == 0)
+            h->flags |= AS_HOST_WRITTEN;
+        else if (as_scan_flush(s) == 0 && as_fifo_push(&s->doneq, (uint64_t)hn) == 0)
+            h->flags |= AS_HOST_WRITTEN;    /* room made by storing what was queued */
     }
 }

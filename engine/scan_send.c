@@ -40,6 +40,8 @@ static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
     emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi], ps->tries);
     ps->tries++;
     ps->sent_us = now;
+    /* Untracked, the probe has no timeout: an answer still counts, and a port that never
+     * answers is filtered when the scan ends. */
     as_fifo_push(&s->waitq, item);
     return 1;
 }
@@ -126,10 +128,8 @@ void as_scan_expire(as_scanner *s, uint64_t now)
         as_fifo_pop(&s->waitq);
         if (ps->state != AS_PORT_UNKNOWN)
             continue;
-        if (ps->tries <= s->o->max_retries) {
-            as_fifo_push(&s->sendq, item);
+        if (ps->tries <= s->o->max_retries && as_fifo_push(&s->sendq, item) == 0)
             continue;
-        }
         ps->state = AS_PORT_FILTERED;
         ps->reason = "no-response";
         h->unknown--;
@@ -150,7 +150,8 @@ void as_scan_requeue_pn(as_scanner *s, uint64_t now)
         for (size_t i = 0; i < s->o->nports; i++) {
             if (h->ports[i].state != AS_PORT_UNKNOWN)
                 continue;
-            /* The sweep sent the first probe; these are retries. */
+            /* The sweep sent the first probe; these are retries. One that cannot be queued
+             * leaves its port unknown, filtered when the scan ends. */
             h->ports[i].tries = 1;
             if (s->o->max_retries > 0)
                 as_fifo_push(&s->sendq, AS_ITEM(hn, i));

@@ -90,7 +90,7 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
     rec->ports = ports;
     for (size_t i = 0; i < s->o->nports; i++) {
         as_port_record *pr = &ports[rec->nports];
-        if (h->ports[i].state == AS_PORT_UNKNOWN)
+        if (h->ports[i].state == AS_PORT_UNKNOWN || h->ports[i].state == AS_SLOT_UNASKED)
             continue;
         memset(pr, 0, sizeof *pr);
         pr->port = s->o->ports[i];
@@ -106,9 +106,15 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
 
 int as_scan_flush(as_scanner *s)
 {
-    s->last_flush_us = as_now_us();
+    s->last_flush_us = as_scan_now(s);
     if (s->doneq.count == 0 || s->store_failed)
         return s->store_failed ? -1 : 0;
+    if (s->o->store == NULL) {
+        /* Nothing to record (a dry run): the hosts are done all the same. */
+        while (s->doneq.count > 0)
+            as_fifo_pop(&s->doneq);
+        return 0;
+    }
     as_store *st = s->o->store;
     char *err = s->store_err;
     size_t errlen = sizeof s->store_err;
@@ -142,6 +148,8 @@ int as_scan_flush(as_scanner *s)
  * open ports and no RST (see fingerprints/firewall.h). Marks the stored observations. */
 int as_scan_firewall_groups(as_scanner *s)
 {
+    if (s->o->store == NULL)
+        return 0;
     size_t n = s->hosts.count;
     as_fw_host *fw = calloc(n ? n : 1, sizeof *fw);
     char (*ports)[96] = calloc(n ? n : 1, sizeof *ports);

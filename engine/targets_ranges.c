@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "engine/targets_internal.h"
+#include "probes/vec.h"
 
 typedef struct ivout {
     uint32_t *lo, *hi;
@@ -18,18 +19,11 @@ static int push(ivout *o, uint32_t lo, uint32_t hi)
     }
     if (o->n == o->max)
         return -1;
-    if (o->n == o->cap) {
-        size_t ncap = o->cap ? o->cap * 2 : 64;
-        uint32_t *nl = realloc(o->lo, ncap * sizeof *nl);
-        if (!nl)
-            return -1;
-        o->lo = nl;
-        uint32_t *nh = realloc(o->hi, ncap * sizeof *nh);
-        if (!nh)
-            return -1;
-        o->hi = nh;
-        o->cap = ncap;
-    }
+    /* Two parallel arrays: o->cap is what both hold (one may have grown alone). */
+    size_t lcap = o->cap, hcap = o->cap;
+    if (AS_VEC_RESERVE(o->lo, lcap, o->n + 1) != 0 || AS_VEC_RESERVE(o->hi, hcap, o->n + 1) != 0)
+        return -1;
+    o->cap = lcap < hcap ? lcap : hcap;
     o->lo[o->n] = lo;
     o->hi[o->n] = hi;
     o->n++;

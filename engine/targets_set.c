@@ -19,6 +19,7 @@
  * search over 256 values: O(log pieces + 4·8·terms). Pure-interval sets skip the descent. */
 #include "engine/targets.h"
 #include "engine/targets_internal.h"
+#include "probes/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,18 +175,7 @@ static void build_formulas(as_targets *t)
 
 static int ivec_push(as_ivec *v, uint32_t lo, uint32_t hi)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        as_iv *p = realloc(v->v, cap * sizeof *p);
-        if (!p)
-            return -1;
-        v->v = p;
-        v->cap = cap;
-    }
-    v->v[v->n].lo = lo;
-    v->v[v->n].hi = hi;
-    v->n++;
-    return 0;
+    return AS_VEC_PUSH(v->v, v->n, v->cap, ((as_iv){.lo = lo, .hi = hi}));
 }
 
 static int iv_cmp(const void *a, const void *b)

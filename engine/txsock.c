@@ -45,6 +45,15 @@ int as_txsock_open(as_txsock *tx, int ifindex, const char *ifname, int offline, 
     return 0;
 }
 
+void as_txsock_open_sink(as_txsock *tx, unsigned (*sink)(void *, uint8_t (*)[AS_FRAME_MAX], const size_t *, unsigned),
+                         void *impl)
+{
+    memset(tx, 0, sizeof *tx);
+    tx->fd = -1;
+    tx->sink = sink;
+    tx->sink_impl = impl;
+}
+
 void as_txsock_close(as_txsock *tx)
 {
     if (tx->fd >= 0)
@@ -58,6 +67,12 @@ unsigned as_txsock_flush(as_txsock *tx)
     tx->count = 0;
     if (n == 0)
         return 0;
+    if (tx->sink != NULL) {
+        done = tx->sink(tx->sink_impl, tx->frames, tx->lens, n);
+        tx->sent += done;
+        tx->errors += n - done;
+        return done;
+    }
     if (tx->offline) {
         tx->sent += n;
         return n;

@@ -1,6 +1,7 @@
 /* agents.c — the agent-port and deploy-channel tables: loading and validating the text files
  * (line-numbered errors, no silent skips) and looking a port up by binary search. */
 #include "fingerprints/agents.h"
+#include "probes/vec.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -96,16 +97,7 @@ static int parse_port(parse_ctx *c, const char *f, size_t n, uint16_t *port, uin
 
 static int push(as_port_table *t, const entry *e)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        entry *p = realloc(t->e, cap * sizeof *p);
-        if (!p)
-            return -1;
-        t->e = p;
-        t->cap = cap;
-    }
-    t->e[t->n++] = *e;
-    return 0;
+    return AS_VEC_PUSH(t->e, t->n, t->cap, *e);
 }
 
 /* Agent line: the product is the rest of the line, inner spaces kept. */

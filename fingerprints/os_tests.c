@@ -88,11 +88,6 @@ void as_os_options_string(const uint8_t *o, size_t len, char *out, size_t outlen
     }
 }
 
-int as_os_ttl_guess(uint8_t ttl)
-{
-    return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
-}
-
 const char *as_os_ipid_class(const uint16_t *ids, size_t n, int allow_rd, char *b, size_t blen)
 {
     int all_zero = 1, all_same = 1, all_256 = 1, all_small = 1, rd = 0, ri = 0;
@@ -308,7 +303,7 @@ static void ttl_attrs(buf *b, int *first, const as_os_observation *o, const as_o
     if (hops >= 0)
         attr(b, first, "T", "%X", r->ttl + hops);
     else
-        attr(b, first, "TG", "%X", as_os_ttl_guess(r->ttl));
+        attr(b, first, "TG", "%X", as_initial_ttl(r->ttl));
 }
 
 static void flags_string(uint8_t f, char *out)

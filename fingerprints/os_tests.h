@@ -32,6 +32,5 @@ int as_os_fingerprint(const as_os_observation *o, char *out, size_t outlen);
 /* The pieces, for unit tests. */
 void as_os_options_string(const uint8_t *opts, size_t len, char *out, size_t outlen);
 const char *as_os_ipid_class(const uint16_t *ids, size_t n, int allow_rd, char *buf, size_t buflen);
-int as_os_ttl_guess(uint8_t ttl);
 
 #endif

@@ -1,6 +1,7 @@
 /* osdb.c — the OS database reader: Fingerprint / Class / CPE / MatchPoints / test lines, each
  * checked at load time with "FILE:LINE: what" errors; nothing is skipped silently. */
 #include "fingerprints/osfp_internal.h"
+#include "probes/vec.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -74,7 +75,7 @@ static int begin_entry(pctx *c, const char *p, const char *e)
     if (finish_entry(c) != 0)
         return -1;
     as_osdb *db = c->db;
-    if (os_grow((void **)&db->e, &db->cap, db->n + 1, sizeof *db->e) != 0)
+    if (AS_VEC_RESERVE(db->e, db->cap, db->n + 1) != 0)
         return fail(c, "out of memory");
     as_osentry *en = &db->e[db->n];
     memset(en, 0, sizeof *en);
@@ -107,7 +108,7 @@ static int add_class(pctx *c, const char *p, const char *e)
     if (nb != 3 || f[0] == fe[0] || f[1] == fe[1] || f[3] == fe[3])
         return fail(c, "malformed Class (expected VENDOR | FAMILY | GENERATION | TYPE)");
     as_osdb *db = c->db;
-    if (os_grow((void **)&db->cls, &db->capcls, db->ncls + 1, sizeof *db->cls) != 0)
+    if (AS_VEC_RESERVE(db->cls, db->capcls, db->ncls + 1) != 0)
         return fail(c, "out of memory");
     const char *s[4];
     for (int i = 0; i < 4; i++)
@@ -132,7 +133,7 @@ static int add_cpe(pctx *c, const char *p, const char *e)
     if (sp - p <= 5 || memcmp(p, "cpe:/", 5) != 0 || (rest < rend && !is_auto))
         return fail(c, "malformed CPE (expected cpe:/PART:VENDOR:PRODUCT... [auto])");
     as_osdb *db = c->db;
-    if (os_grow((void **)&db->cpe, &db->capcpe, db->ncpe + 1, sizeof *db->cpe) != 0)
+    if (AS_VEC_RESERVE(db->cpe, db->capcpe, db->ncpe + 1) != 0)
         return fail(c, "out of memory");
     const char *s = os_arena_dup(db, p, (size_t)(sp - p));
     if (!s)
@@ -197,7 +198,7 @@ static int entry_test(pctx *c, const os_testline *tl)
                         as_osattr_name(tl->test, av->attr), why);
         uint32_t id;
         if (os_intern(db, tl->test, av->attr, av->v, av->vlen, &id) != 0 ||
-            os_grow((void **)&db->ids, &db->capids, db->nids + 1, sizeof *db->ids) != 0)
+            AS_VEC_RESERVE(db->ids, db->capids, db->nids + 1) != 0)
             return fail(c, "out of memory");
         db->ids[db->nids++] = id;
         en->nexprs++;

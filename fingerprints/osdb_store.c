@@ -2,6 +2,7 @@
  * (test, attribute, expression) triples that matching evaluates once per subject, the
  * growable arrays the parser appends to, and the read-only accessors. */
 #include "fingerprints/osfp_internal.h"
+#include "probes/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +17,6 @@
 
 #define ARENA_BLOCK (64 * 1024)
 
-int os_grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
 
 const char *os_arena_dup(as_osdb *db, const char *s, size_t n)
 {
@@ -98,7 +85,7 @@ int os_intern(as_osdb *db, int t, int a, const char *s, size_t n, uint32_t *id)
             return 0;
         }
     }
-    if (os_grow((void **)&db->ex, &db->capex, db->nex + 1, sizeof *db->ex) != 0)
+    if (AS_VEC_RESERVE(db->ex, db->capex, db->nex + 1) != 0)
         return -1;
     const char *text = os_arena_dup(db, s, n);
     if (!text)

@@ -72,7 +72,6 @@ struct as_osdb {
 };
 
 /* osdb_store.c, for the parser */
-int os_grow(void **p, size_t *cap, size_t need, size_t elem);
 const char *os_arena_dup(as_osdb *db, const char *s, size_t n);
 int os_intern(as_osdb *db, int t, int a, const char *s, size_t n, uint32_t *id);
 void os_finalize(as_osdb *db);

@@ -1,6 +1,7 @@
 /* oui.c — parses the IEEE MA-L registry text into a sorted prefix table and looks MAC
  * prefixes up in it. The file comes from outside the project: every byte is checked. */
 #include "fingerprints/oui.h"
+#include "probes/vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -84,15 +85,9 @@ static int add_line(as_oui *t, const char *s, size_t n, const char *tag, const c
         org++;
     while (end > org && is_blank(end[-1]))
         end--;
-    if (t->n == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 1024;
-        oui_entry *ne = realloc(t->e, ncap * sizeof *ne);
-        if (!ne) {
-            snprintf(err, errlen, "%s: out of memory", name);
-            return -1;
-        }
-        t->e = ne;
-        t->cap = ncap;
+    if (AS_VEC_RESERVE(t->e, t->cap, t->n + 1) != 0) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
     }
     t->e[t->n] = (oui_entry){(uint32_t)prefix, (uint32_t)t->n, t->used};
     t->n++;

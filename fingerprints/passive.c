@@ -6,10 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int as_passive_initial_ttl(uint8_t ttl)
-{
-    return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
-}
+#include "probes/packet.h"
 
 /* Option layout without the values: "M5B4ST11NW7" → "MSTNW". */
 static void layout(const char *opts, char *out, size_t outlen)
@@ -49,7 +46,7 @@ int as_passive_guess(const as_passive_obs *o, char *out, size_t outlen)
         snprintf(out, outlen, "%s", "");
         return 0;
     }
-    int ittl = as_passive_initial_ttl(o->ttl);
+    int ittl = as_initial_ttl(o->ttl);
     char lay[24];
     layout(o->opts, lay, sizeof lay);
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {

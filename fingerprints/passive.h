@@ -17,7 +17,4 @@ typedef struct as_passive_obs {
  * returns the confidence in percent (0 when nothing can be said). */
 int as_passive_guess(const as_passive_obs *o, char *out, size_t outlen);
 
-/* The initial TTL a received TTL most likely started from (32, 64, 128 or 255). */
-int as_passive_initial_ttl(uint8_t ttl);
-
 #endif

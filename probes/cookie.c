@@ -2,6 +2,8 @@
  * Written from the paper's description; verified against its published test vector. */
 #include "probes/cookie.h"
 
+#include "probes/splitmix.h"
+
 #include <string.h>
 #include <sys/random.h>
 
@@ -69,20 +71,12 @@ uint32_t as_cookie(const as_cookie_key *key, uint8_t kind, uint32_t src_ip, uint
     return (uint32_t)as_siphash24(key, m, sizeof m);
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 void as_cookie_key_init(as_cookie_key *key, uint64_t seed)
 {
     if (seed != 0) {
         uint64_t s = seed;
-        key->k0 = splitmix64(&s);
-        key->k1 = splitmix64(&s);
+        key->k0 = as_splitmix64(&s);
+        key->k1 = as_splitmix64(&s);
         return;
     }
     uint64_t buf[2] = {0, 0};
@@ -90,8 +84,8 @@ void as_cookie_key_init(as_cookie_key *key, uint64_t seed)
         /* getrandom cannot fail for 16 bytes once the pool is initialised; if it ever
          * does, a time-derived key still rejects stale and forged replies of other scans. */
         uint64_t s = (uint64_t)(uintptr_t)key ^ 0x5eedULL;
-        buf[0] = splitmix64(&s);
-        buf[1] = splitmix64(&s);
+        buf[0] = as_splitmix64(&s);
+        buf[1] = as_splitmix64(&s);
     }
     key->k0 = buf[0];
     key->k1 = buf[1];

@@ -37,12 +37,27 @@ uint16_t as_os_icmp_id(const as_probe_ctx *ctx, uint32_t ip);
 uint32_t as_os_probe_seq(const as_probe_ctx *ctx, uint32_t ip, int idx);
 uint32_t as_os_probe_ack(const as_probe_ctx *ctx, uint32_t ip, int idx);
 
-/* Builds probe idx for t into out (AS_FRAME_MAX bytes). Returns its length, or 0 with err. */
+/* The sixteen probes' constant bytes, built once per scan (as_osprobe_prepare, 0 or -1
+ * with err); as_osprobe_make patches a target in (MAC, address, ports, keyed sequence,
+ * acknowledgement, IP and ICMP ids, checksums) without allocating, and returns the length
+ * (0 for a bad idx). as_osprobe_build does both for one probe (tests, tools). */
+typedef struct as_os_templates {
+    as_template t[AS_OS_NPROBES];
+} as_os_templates;
+
+int as_osprobe_prepare(as_os_templates *t, const as_probe_ctx *ctx, char *err, size_t errlen);
+size_t as_osprobe_make(const as_os_templates *t, int idx, const as_probe_ctx *ctx, const as_os_target *tg,
+                       uint8_t *out);
 size_t as_osprobe_build(int idx, const as_probe_ctx *ctx, const as_os_target *t, uint8_t *out,
                         char *err, size_t errlen);
 
 /* Which OS probe p answers (0..15), or -1. Cheap enough for the receive thread. */
 int as_osprobe_reply_index(const as_packet *p, const as_probe_ctx *ctx);
+
+/* Does p, which as_osprobe_reply_index() gave idx, answer our probe idx to t? TCP replies
+ * must carry the probe's keyed sequence or acknowledgement number back, U1's quote its
+ * keyed port; the port alone is not enough. */
+int as_osprobe_reply_matches(const as_packet *p, const as_probe_ctx *ctx, const as_os_target *t, int idx);
 
 /* What the OS tests need from one reply. */
 typedef struct as_osreply {

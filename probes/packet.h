@@ -72,6 +72,13 @@ typedef struct as_packet {
  * the end, fragments after the first. Returns 0 when the packet is usable, -1 otherwise. */
 int as_decode_frame(const uint8_t *frame, size_t caplen, int dlt, as_packet *out);
 
+/* The initial TTL a reply most likely left with: the common defaults 32, 64, 128, 255
+ * (RFC 1700; nmap's TG, p0f's "ittl"); the difference to the TTL seen is the hop count. */
+static inline int as_initial_ttl(uint8_t ttl)
+{
+    return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+}
+
 /* Big-endian readers for callers that already checked the length. */
 static inline uint16_t as_get16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
 static inline uint32_t as_get32(const uint8_t *p)

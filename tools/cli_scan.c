@@ -64,7 +64,7 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
     if (xml && as_output_writable(xml, err, sizeof err) != 0)
         return cli_fail(AS_ERR_FAIL, "-oX: %s", err);     /* before any packet, any database */
     int existed = access(db, F_OK) == 0;
-    if (as_store_open(&st, db, 1, err, sizeof err) != 0)
+    if (!js->o.dry_run && as_store_open(&st, db, 1, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     js->o.store = st;
     js->o.interrupted = cli_catch_stop_signals(AS_ERR_INTERRUPTED);
@@ -77,7 +77,8 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
     if (r < 0)
         rc = cli_fail(-r, "%s", err);
     else {
-        print_summary(&sum, db);
+        if (!js->o.dry_run)
+            print_summary(&sum, db);
         rc = r;
     }
     int xr = xml && sum.scan_id > 0 ? write_xml(xml, st, sum.scan_id, js->deploy) : 0;

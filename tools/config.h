@@ -25,7 +25,7 @@ enum as_opt {
     AS_OPT_TIMING, AS_OPT_OSDB,
     AS_OPT_FIRST_CLI_ONLY,
     AS_OPT_XML = AS_OPT_FIRST_CLI_ONLY, AS_OPT_VERBOSE, AS_OPT_PROGRESS, AS_OPT_OFFLINE,
-    AS_OPT_SCAN_TYPE,
+    AS_OPT_SCAN_TYPE, AS_OPT_DRY_RUN, AS_OPT_DRY_RUN_PCAP,
     AS_OPT_COUNT
 };
 
@@ -46,6 +46,7 @@ enum as_opt_type {
     AS_T_SHARD,     /* K/N */
     AS_T_SPAN,      /* seconds, or with a unit: 90s, 15min, 2h, 1d (systemd's spans) */
     AS_T_CALENDAR,  /* a systemd OnCalendar= expression */
+    AS_T_OUTPUT,    /* an output file: a path as AS_T_PATH, or "-" for standard output */
 };
 
 /* How an option is spelled on the `scan` command line. */

@@ -68,7 +68,7 @@ int as_job_effective(const as_config *cfg, as_job *j)
         j->eff[i] = NULL;
         if (t == NULL && i == AS_OPT_PORTS)
             j->eff[i] = default_ports();
-        else if (t != NULL && (o->type == AS_T_PATH || o->type == AS_T_NAME))
+        else if (t != NULL && (o->type == AS_T_PATH || o->type == AS_T_OUTPUT || o->type == AS_T_NAME))
             j->eff[i] = expand(t, j->name, cfg->hostname);
         else if (t != NULL)
             j->eff[i] = strdup(t);
@@ -136,6 +136,10 @@ int as_job_cross_check(const as_job *j, int cli, as_job_problem_fn fn, void *ctx
                      "seed = 7), so that the shards walk one order and together cover every "
                      "probe once", j->name);
         fn(ctx, AS_OPT_SHARD, m);
+        n++;
+    }
+    if (as_job_get(j, AS_OPT_DRY_RUN_PCAP) && as_job_num(j, AS_OPT_DRY_RUN) == 0) {
+        fn(ctx, AS_OPT_DRY_RUN_PCAP, "-w FILE writes what --dry-run would send; give --dry-run too");
         n++;
     }
     if (as_job_num(j, AS_OPT_MIN_RATE) > as_job_num(j, AS_OPT_MAX_RATE)) {

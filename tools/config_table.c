@@ -97,7 +97,7 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
     [AS_OPT_OSDB] = {"osdb", NULL, AS_T_PATH, 0, 0, NULL, "--osdb",
         "OS fingerprint database for -O (default: agentscan's own; nmap's only when named)",
         AS_CLI_VALUE, NULL, "FILE", CFG | SCAN},
-    [AS_OPT_XML] = {"xml-output", NULL, AS_T_PATH, 0, 0, NULL, "-oX",
+    [AS_OPT_XML] = {"xml-output", NULL, AS_T_OUTPUT, 0, 0, NULL, "-oX",
         "also write the scan as nmap XML to FILE", AS_CLI_VALUE, NULL, "FILE", SCAN},
     [AS_OPT_VERBOSE] = {"verbose", NULL, AS_T_INT, 0, 10, "0", "-v",
         "diagnostics on stderr (-vv: more)", AS_CLI_COUNT, NULL, NULL, SCAN},
@@ -110,6 +110,12 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
     [AS_OPT_SCAN_TYPE] = {"scan-type", NULL, AS_T_BOOL, 0, 0, NULL, "-sS",
         "SYN scan, the only kind (accepted so nmap command lines work)", AS_CLI_SWITCH, "yes",
         NULL, SCAN},
+    [AS_OPT_DRY_RUN] = {"dry-run", NULL, AS_T_BOOL, 0, 0, "no", "--dry-run",
+        "print the frames the scan would send, send none, store nothing (no privileges needed)",
+        AS_CLI_SWITCH, "yes", NULL, SCAN},
+    [AS_OPT_DRY_RUN_PCAP] = {"dry-run-pcap", NULL, AS_T_OUTPUT, 0, 0, NULL, "-w",
+        "with --dry-run: write the frames to FILE as pcap instead", AS_CLI_VALUE, NULL, "FILE",
+        SCAN},
 };
 
 const as_opt_info *as_opt_get(enum as_opt id)
@@ -441,6 +447,10 @@ int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *
     case AS_T_IFNAME:
     case AS_T_NAME:
         return parse_name(o, v, out, outlen, err, errlen);
+    case AS_T_OUTPUT:
+        if (strcmp(v, "-") == 0)
+            return put(out, outlen, v, err, errlen);
+        return parse_path(v, out, outlen, err, errlen);
     case AS_T_PATH:
         return parse_path(v, out, outlen, err, errlen);
     case AS_T_COMMAND:

@@ -164,6 +164,8 @@ int as_job_scan_prepare(const as_job *j, const char *label, as_job_scan *js, cha
     o->verbose = (int)as_job_num(j, AS_OPT_VERBOSE);
     o->offline = (int)as_job_num(j, AS_OPT_OFFLINE);
     o->progress = (int)as_job_num(j, AS_OPT_PROGRESS);
+    o->dry_run = (int)as_job_num(j, AS_OPT_DRY_RUN);
+    o->dry_run_pcap = as_job_get(j, AS_OPT_DRY_RUN_PCAP);
     if ((rc = prepare_tables(j, js, err, errlen)) != 0 ||
         (rc = prepare_osdb(j, js, err, errlen)) != 0)
         return rc;

@@ -52,7 +52,8 @@ static int set(reader *r, enum as_opt id, const char *value)
     const as_opt_info *o = as_opt_get(id);
     char canon[2048], e[512];
     char *owned = NULL;
-    if ((o->type == AS_T_PATH || o->type == AS_T_FILES) && *value)
+    if ((o->type == AS_T_PATH || o->type == AS_T_FILES || o->type == AS_T_OUTPUT) && *value &&
+        strcmp(value, "-") != 0)
         value = owned = path_value(value);
     if (value == NULL) {
         snprintf(r->err, r->errlen, "out of memory");

@@ -1,10 +1,13 @@
 /* test_engine.c — the engine's arithmetic: permutation, rate limiter, RTT estimator,
- * port lists, DNS name sanitising, the live-host table and the receive ring. */
+ * port lists, DNS name sanitising, the live-host table, the rings and the work queues. */
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/capture.h"
 #include "engine/dns.h"
+#include "engine/fifo.h"
 #include "engine/hosttab.h"
 #include "engine/permute.h"
 #include "engine/portspec.h"
@@ -165,7 +168,7 @@ END_TEST
 START_TEST(ring_order_and_overflow)
 {
     as_ring r;
-    ck_assert_int_eq(as_ring_init(&r, 4), 0);
+    ck_assert_int_eq(as_ring_init(&r, 4, sizeof(as_result)), 0);
     as_result in = {0}, out;
     for (uint32_t i = 0; i < 4; i++) {
         in.ip = i;
@@ -182,6 +185,79 @@ START_TEST(ring_order_and_overflow)
 }
 END_TEST
 
+START_TEST(ring_frames_in_place_wrap)
+{
+    /* The same ring carries whole frames: filled in place, read in place, across the wrap. */
+    as_ring r;
+    ck_assert_int_eq(as_ring_init(&r, 3, sizeof(as_frame)), 0);     /* rounded up to 4 */
+    for (unsigned round = 0; round < 10; round++) {
+        for (unsigned i = 0; i < 3; i++) {
+            as_frame *f = as_ring_reserve(&r);
+            ck_assert_ptr_nonnull(f);
+            f->len = (uint16_t)(round * 3 + i);
+            f->bytes[AS_FRAME_CAP - 1] = (uint8_t)f->len;
+            as_ring_publish(&r);
+        }
+        for (unsigned i = 0; i < 3; i++) {
+            const as_frame *f = as_ring_peek(&r);
+            ck_assert_ptr_nonnull(f);
+            ck_assert_uint_eq(f->len, round * 3 + i);
+            ck_assert_uint_eq(f->bytes[AS_FRAME_CAP - 1], (uint8_t)(round * 3 + i));
+            as_ring_release(&r);
+        }
+        ck_assert_ptr_null(as_ring_peek(&r));
+    }
+    ck_assert_uint_eq(r.dropped, 0);
+    as_ring_free(&r);
+}
+END_TEST
+
+static void *ring_producer(void *arg)
+{
+    as_ring *r = arg;
+    for (uint32_t i = 0; i < 200000;) {
+        as_result res = {.ip = i};
+        if (as_ring_push(r, &res) == 0)
+            i++;
+    }
+    return NULL;
+}
+
+START_TEST(ring_between_two_threads)
+{
+    as_ring r;
+    ck_assert_int_eq(as_ring_init(&r, 64, sizeof(as_result)), 0);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, ring_producer, &r), 0);
+    as_result out;
+    for (uint32_t want = 0; want < 200000;)
+        if (as_ring_pop(&r, &out)) {
+            ck_assert_uint_eq(out.ip, want);
+            want++;
+        }
+    pthread_join(t, NULL);
+    ck_assert_int_eq(as_ring_pop(&r, &out), 0);
+    as_ring_free(&r);
+}
+END_TEST
+
+START_TEST(fifo_push_failure_is_counted)
+{
+    as_fifo f = {.limit = 3000};
+    for (uint64_t i = 0; i < 3000; i++)
+        ck_assert_int_eq(as_fifo_push(&f, i), 0);
+    ck_assert_int_eq(as_fifo_push(&f, 3000), -1);
+    ck_assert_int_eq(as_fifo_push(&f, 3001), -1);
+    ck_assert_uint_eq(f.failed, 2);
+    ck_assert_uint_eq(f.count, 3000);
+    for (uint64_t i = 0; i < 1000; i++)
+        ck_assert_uint_eq(as_fifo_pop(&f), i);
+    ck_assert_int_eq(as_fifo_push(&f, 7), 0);
+    ck_assert_uint_eq(f.failed, 2);
+    as_fifo_free(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -195,6 +271,9 @@ int main(void)
     tcase_add_test(tc, dns_names_sanitised);
     tcase_add_test(tc, host_table);
     tcase_add_test(tc, ring_order_and_overflow);
+    tcase_add_test(tc, ring_frames_in_place_wrap);
+    tcase_add_test(tc, ring_between_two_threads);
+    tcase_add_test(tc, fifo_push_failure_is_counted);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -50,17 +50,6 @@ START_TEST(ipid_classes)
 }
 END_TEST
 
-START_TEST(ttl_guesses)
-{
-    ck_assert_int_eq(as_os_ttl_guess(30), 32);
-    ck_assert_int_eq(as_os_ttl_guess(63), 64);
-    ck_assert_int_eq(as_os_ttl_guess(64), 64);
-    ck_assert_int_eq(as_os_ttl_guess(65), 128);
-    ck_assert_int_eq(as_os_ttl_guess(120), 128);
-    ck_assert_int_eq(as_os_ttl_guess(250), 255);
-}
-END_TEST
-
 /* A host that answers every SEQ probe with ISNs rising by `step` per 100 ms. */
 static void seq_host(as_os_observation *o, uint32_t step, uint32_t tsstep)
 {
@@ -170,7 +159,6 @@ int main(void)
     TCase *tc = tcase_create("os_tests");
     tcase_add_test(tc, options_strings);
     tcase_add_test(tc, ipid_classes);
-    tcase_add_test(tc, ttl_guesses);
     tcase_add_test(tc, seq_arithmetic);
     tcase_add_test(tc, distance_from_u1_and_codes);
     suite_add_tcase(s, tc);

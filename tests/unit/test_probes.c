@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "db/record.h"
+#include "probes/osprobe.h"
 #include "probes/probe.h"
+#include "probes/vec.h"
 
 static as_probe_ctx ctx;
 static const uint8_t gw_mac[6] = {0x02, 0xa5, 0, 0, 0, 1};
@@ -38,6 +40,146 @@ START_TEST(siphash_reference_vector)
     for (int i = 0; i < 15; i++)
         msg[i] = (uint8_t)i;
     ck_assert_uint_eq(as_siphash24(&k, msg, sizeof msg), 0xa129ca6149be45e5ULL);
+}
+END_TEST
+
+START_TEST(growable_array)
+{
+    uint32_t *a = NULL;
+    size_t n = 0, cap = 0;
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(AS_VEC_PUSH(a, n, cap, i * 3), 0);
+    ck_assert_uint_eq(n, 1000);
+    ck_assert_uint_eq(cap, 1024);   /* 16, doubled */
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_uint_eq(a[i], i * 3);
+    /* A request that cannot be met (overflow) fails and leaves the array as it was. */
+    uint32_t *before = a;
+    ck_assert_int_eq(AS_VEC_RESERVE(a, cap, SIZE_MAX / 2), -1);
+    ck_assert_ptr_eq(a, before);
+    ck_assert_uint_eq(cap, 1024);
+    ck_assert_int_eq(AS_VEC_RESERVE(a, cap, 10), 0);
+    ck_assert_uint_eq(cap, 1024);
+    free(a);
+}
+END_TEST
+
+START_TEST(initial_ttl_buckets)
+{
+    /* One definition (probes/packet.h) for nmap's TG, the passive guess and the report. */
+    static const uint8_t seen[] = {1, 30, 32, 33, 63, 64, 65, 120, 128, 129, 250, 255};
+    static const int want[] = {32, 32, 32, 64, 64, 64, 128, 128, 128, 255, 255, 255};
+    for (size_t i = 0; i < sizeof seen; i++)
+        ck_assert_int_eq(as_initial_ttl(seen[i]), want[i]);
+}
+END_TEST
+
+/* The OS probes from templates, byte for byte what the former libnet-per-packet builder
+ * made (length and CRC-32 of each frame, recorded from it), for two targets. */
+START_TEST(os_probe_templates)
+{
+    static const struct {
+        size_t len;
+        uint32_t crc;
+    } want[2 * AS_OS_NPROBES] = {
+        {74, 0x137cacd3u},
+        {74, 0x22d54f36u},
+        {74, 0xc69a56f6u},
+        {70, 0x74da2a06u},
+        {74, 0xaebc831bu},
+        {70, 0xc2e69f61u},
+        {66, 0xccad9f88u},
+        {74, 0x232a2e0cu},
+        {74, 0xfd597df4u},
+        {74, 0xc55f2d2eu},
+        {74, 0x29864f1bu},
+        {74, 0xd0985b24u},
+        {74, 0x458f5b87u},
+        {342, 0xd6a721f9u},
+        {162, 0xd5a6b59eu},
+        {192, 0x2e034fe6u},
+        {74, 0xb0df742au},
+        {74, 0xd8159f5cu},
+        {74, 0x5cfe477du},
+        {70, 0x8b7c3b0au},
+        {74, 0xf1014b67u},
+        {70, 0x61e06b0cu},
+        {66, 0x2214e063u},
+        {74, 0x5574929fu},
+        {74, 0xf9831b87u},
+        {74, 0xc00f97dbu},
+        {74, 0x978b0a3fu},
+        {74, 0x3bb1537au},
+        {74, 0x7b78cd77u},
+        {342, 0x24d0227au},
+        {162, 0x202674c1u},
+        {192, 0xc08acf69u},
+    };
+    as_probe_ctx ctx = {.src_mac = {2, 0, 0, 0, 0, 2}, .src_ip = 0xc6130002, .src_port = 40000, .ttl = 64};
+    as_cookie_key_init(&ctx.key, 77);
+    as_os_target t = {.ip = 0xc612010a, .mac = {2, 0, 0, 0, 0, 1}, .open_port = 22, .closed_port = 1,
+                      .closed_udp = 41234};
+    as_os_templates *tm = malloc(sizeof *tm);
+    char err[128];
+    ck_assert_int_eq(as_osprobe_prepare(tm, &ctx, err, sizeof err), 0);
+    for (int k = 0; k < 2; k++) {
+        if (k == 1)
+            t = (as_os_target){.ip = 0xc6120203, .mac = {2, 0, 0, 0, 0, 1}, .open_port = 8080,
+                               .closed_port = 30001, .closed_udp = 55555};
+        for (int i = 0; i < AS_OS_NPROBES; i++) {
+            uint8_t out[AS_FRAME_MAX];
+            size_t n = as_osprobe_make(tm, i, &ctx, &t, out);
+            ck_assert_uint_eq(n, want[k * AS_OS_NPROBES + i].len);
+            ck_assert_uint_eq(as_crc32(out, n), want[k * AS_OS_NPROBES + i].crc);
+            /* And the frame reads back as ours. */
+            as_packet p;
+            ck_assert_int_eq(as_decode_frame(out, n, AS_DLT_EN10MB, &p), 0);
+            ck_assert_uint_eq(p.ip_dst, t.ip);
+        }
+    }
+    ck_assert_uint_eq(as_osprobe_make(tm, AS_OS_NPROBES, &ctx, &t, (uint8_t[AS_FRAME_MAX]){0}), 0);
+    free(tm);
+}
+END_TEST
+
+/* OS replies are taken by their keyed numbers, not by their ports alone. */
+START_TEST(os_replies_need_keyed_numbers)
+{
+    as_probe_ctx ctx = {.src_ip = 0xc6130002, .src_port = 40000, .ttl = 64};
+    as_cookie_key_init(&ctx.key, 5);
+    as_os_target t = {.ip = 0xc612010a, .open_port = 22, .closed_port = 1, .closed_udp = 41234};
+    uint32_t seq1 = as_os_probe_seq(&ctx, t.ip, AS_OS_SEQ1);
+    as_packet p = {.l4 = AS_L4_TCP, .ip_src = t.ip, .ip_dst = ctx.src_ip, .sport = 22,
+                   .dport = 40000 + AS_OS_PORT_BASE, .flags = AS_TH_SYN | AS_TH_ACK, .seq = 12345, .ack = seq1 + 1};
+    ck_assert_int_eq(as_osprobe_reply_matches(&p, &ctx, &t, AS_OS_SEQ1), 1);
+    p.ack = seq1 + 77;          /* right ports, wrong acknowledgement: stale or forged */
+    ck_assert_int_eq(as_osprobe_reply_matches(&p, &ctx, &t, AS_OS_SEQ1), 0);
+    p.ack = seq1 + 1;
+    p.sport = 23;               /* the right number from another port */
+    ck_assert_int_eq(as_osprobe_reply_matches(&p, &ctx, &t, AS_OS_SEQ1), 0);
+    p.ip_src = t.ip + 1;
+    p.sport = 22;
+    ck_assert_int_eq(as_osprobe_reply_matches(&p, &ctx, &t, AS_OS_SEQ1), 0);
+    /* T4 (ACK to the open port): the RST's sequence is our acknowledgement. */
+    as_packet r = {.l4 = AS_L4_TCP, .ip_src = t.ip, .sport = 22, .flags = AS_TH_RST,
+                   .seq = as_os_probe_ack(&ctx, t.ip, AS_OS_T2 + 2)};
+    ck_assert_int_eq(as_osprobe_reply_matches(&r, &ctx, &t, AS_OS_T2 + 2), 1);
+    r.seq += 5;
+    ck_assert_int_eq(as_osprobe_reply_matches(&r, &ctx, &t, AS_OS_T2 + 2), 0);
+    /* T5 goes to the closed port: a reply from the open one is not its answer. */
+    as_packet c = {.l4 = AS_L4_TCP, .ip_src = t.ip, .sport = 22, .flags = AS_TH_RST | AS_TH_ACK,
+                   .ack = as_os_probe_seq(&ctx, t.ip, AS_OS_T2 + 3) + 1};
+    ck_assert_int_eq(as_osprobe_reply_matches(&c, &ctx, &t, AS_OS_T2 + 3), 0);
+    c.sport = 1;
+    ck_assert_int_eq(as_osprobe_reply_matches(&c, &ctx, &t, AS_OS_T2 + 3), 1);
+    /* U1: the quote must hold our keyed closed port and the U1 IP id. */
+    as_packet u = {.l4 = AS_L4_ICMP, .ip_src = t.ip, .icmp_type = 3, .icmp_code = 3, .has_quote = 1};
+    u.quote.dst = t.ip;
+    u.quote.dport = 41234;
+    u.quote.ip_id = AS_OS_U1_IPID;
+    ck_assert_int_eq(as_osprobe_reply_matches(&u, &ctx, &t, AS_OS_U1), 1);
+    u.quote.dport = 41235;
+    ck_assert_int_eq(as_osprobe_reply_matches(&u, &ctx, &t, AS_OS_U1), 0);
 }
 END_TEST
 
@@ -322,7 +464,11 @@ int main(void)
     TCase *tc = tcase_create("probes");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, siphash_reference_vector);
+    tcase_add_test(tc, initial_ttl_buckets);
+    tcase_add_test(tc, growable_array);
     tcase_add_test(tc, syn_fields);
+    tcase_add_test(tc, os_probe_templates);
+    tcase_add_test(tc, os_replies_need_keyed_numbers);
     tcase_add_test(tc, ack_and_echo_fields);
     tcase_add_test(tc, arp_fields);
     tcase_add_test(tc, syn_replies);
