@@ -111,6 +111,15 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(scan_id, host_id, rank),"
     "  FOREIGN KEY(scan_id, host_id) REFERENCES observation(scan_id, host_id)"
     "    ON DELETE CASCADE);",
+
+    /* 3: who runs a scan (db/runner.c), so that the next opener can mark a scan whose
+     * process died as interrupted: pid, its start time in ticks since boot (a pid is
+     * reused), the boot id (a reboot), the host name (a database on a shared disk). */
+    "ALTER TABLE scan ADD COLUMN runner_pid INTEGER;"
+    "ALTER TABLE scan ADD COLUMN runner_start INTEGER;"
+    "ALTER TABLE scan ADD COLUMN runner_boot TEXT;"
+    "ALTER TABLE scan ADD COLUMN runner_host TEXT;"
+    "CREATE INDEX scan_status ON scan(status);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

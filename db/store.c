@@ -164,8 +164,10 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
         as_store_close(st);
         return -1;
     }
+    st->reader = !create;
     if (check_path(st, create, err, errlen) < 0 || open_db(st, create, err, errlen) < 0 ||
-        as_schema_apply(st, err, errlen) < 0 || as_schema_prepare(st, err, errlen) < 0) {
+        as_schema_apply(st, err, errlen) < 0 || as_runner_reap(st, err, errlen) < 0 ||
+        as_schema_prepare(st, err, errlen) < 0) {
         as_store_close(st);
         return -1;
     }
@@ -188,8 +190,8 @@ int64_t as_store_begin_scan(as_store *st, const char *targets, const char *optio
                             double started, char *err, size_t errlen)
 {
     static const char sql[] =
-        "INSERT INTO scan(started, status, targets, options, version) "
-        "VALUES(?1, 'running', ?2, ?3, ?4)";
+        "INSERT INTO scan(started, status, targets, options, version, runner_pid, "
+        "runner_start, runner_boot, runner_host) VALUES(?1, 'running', ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
         as_db_fail(st, err, errlen);
@@ -199,7 +201,8 @@ int64_t as_store_begin_scan(as_store *st, const char *targets, const char *optio
     if (sqlite3_bind_double(s, 1, started) != SQLITE_OK ||
         sqlite3_bind_text(s, 2, targets ? targets : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         sqlite3_bind_text(s, 3, options ? options : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
-        sqlite3_bind_text(s, 4, AS_VERSION, -1, SQLITE_STATIC) != SQLITE_OK)
+        sqlite3_bind_text(s, 4, AS_VERSION, -1, SQLITE_STATIC) != SQLITE_OK ||
+        as_runner_bind(s, 5) != SQLITE_OK)
         as_db_fail(st, err, errlen);
     else if (step_done(st, s, err, errlen) == 0)
         id = sqlite3_last_insert_rowid(st->db);
