@@ -244,10 +244,13 @@ int as_schema_apply(as_store *st, char *err, size_t errlen)
     if (check_version(st, &version, err, errlen) < 0)
         return -1;
     /* WAL lets `agentscan hosts` read while a scan writes. A read-only file keeps the mode
-     * its writer gave it. */
+     * its writer gave it. synchronous = FULL syncs the WAL at every commit: a batch once
+     * committed survives a power loss or a disk that fails read-only, not only a crash of
+     * the process (NORMAL would only be as durable as the last checkpoint). Batches come a
+     * few a second, so that is a few fsyncs a second. */
     if (sqlite3_db_readonly(st->db, "main") != 1 &&
         (exec(st, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
-         exec(st, "PRAGMA synchronous = NORMAL", err, errlen) < 0))
+         exec(st, "PRAGMA synchronous = FULL", err, errlen) < 0))
         return -1;
     /* Foreign keys stay off while migrating: SQLite ignores the pragma inside a
      * transaction, and rebuilding a referenced table needs them off. */

@@ -16,6 +16,11 @@
 
 const char *as_db_hint(int rc)
 {
+    /* SQLite notices on the next write that the file it has open is no longer at its path
+     * (unix VFS: the inode was unlinked or renamed); the writes would go nowhere. */
+    if (rc == SQLITE_READONLY_DBMOVED)
+        return "the database file was deleted or moved while agentscan was writing it; what "
+               "this scan found since is lost: restore the file or rerun the scan";
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -149,6 +154,28 @@ static int open_db(as_store *st, int create, char *err, size_t errlen)
     return 0;
 }
 
+static int remember_file(as_store *st, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) != 0) {
+        as_db_errf(st, err, errlen, "%s (check the path and its permissions)", strerror(errno));
+        return -1;
+    }
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    return 0;
+}
+
+int as_store_check_file(as_store *st, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) == 0 && sb.st_dev == st->dev && sb.st_ino == st->ino)
+        return 0;
+    as_db_errf(st, err, errlen, "%s (%s)", stat(st->path, &sb) == 0 ? "replaced by another file"
+               : "no longer there", as_db_hint(SQLITE_READONLY_DBMOVED));
+    return -1;
+}
+
 int as_store_open(as_store **out, const char *path, int create, char *err, size_t errlen)
 {
     *out = NULL;
@@ -166,7 +193,8 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
     }
     st->reader = !create;
     if (check_path(st, create, err, errlen) < 0 || open_db(st, create, err, errlen) < 0 ||
-        as_schema_apply(st, err, errlen) < 0 || as_runner_reap(st, err, errlen) < 0 ||
+        as_schema_apply(st, err, errlen) < 0 || remember_file(st, err, errlen) < 0 ||
+        as_runner_reap(st, err, errlen) < 0 ||
         as_schema_prepare(st, err, errlen) < 0) {
         as_store_close(st);
         return -1;

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "db/store.h"
 
 /* Statements prepared once at open and reused for every host of every batch. */
@@ -31,7 +32,12 @@ struct as_store {
     char *path;
     sqlite3_stmt *stmt[AS_STMT_COUNT];
     int reader;             /* opened without create: reports, may not be able to write */
+    dev_t dev;              /* the file opened, to notice it deleted or replaced under us */
+    ino_t ino;
 };
+/* 0 while path still names the file opened; -1 with a message when it was deleted, moved or
+ * replaced (SQLite would go on writing to the unlinked inode, and lose it all). */
+int as_store_check_file(as_store *st, char *err, size_t errlen);
 
 /* "database PATH: <sqlite message> (<what to do>)", the hint chosen from the error code. */
 void as_db_fail(const as_store *st, char *err, size_t errlen);
