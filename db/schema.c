@@ -256,6 +256,10 @@ int as_schema_apply(as_store *st, char *err, size_t errlen)
      * transaction, and rebuilding a referenced table needs them off. */
     if (version < SCHEMA_VERSION && migrate(st, err, errlen) < 0)
         return -1;
+    /* Temporary tables and sorts in memory: no files in /var/tmp, which a scan that gave
+     * up its privileges may no longer write (engine/sandbox.c). */
+    if (exec(st, "PRAGMA temp_store = MEMORY", err, errlen) < 0)
+        return -1;
     return exec(st, "PRAGMA foreign_keys = ON", err, errlen);
 }
 

@@ -169,8 +169,9 @@ static int remember_file(as_store *st, char *err, size_t errlen)
 int as_store_check_file(as_store *st, char *err, size_t errlen)
 {
     struct stat sb;
-    if (stat(st->path, &sb) == 0 && sb.st_dev == st->dev && sb.st_ino == st->ino)
-        return 0;
+    if (stat(st->path, &sb) == 0 ? sb.st_dev == st->dev && sb.st_ino == st->ino
+                                 : errno != ENOENT && errno != ENOTDIR)
+        return 0;       /* the same file, or we cannot look (a scan that gave up root) */
     as_db_errf(st, err, errlen, "%s (%s)", stat(st->path, &sb) == 0 ? "replaced by another file"
                : "no longer there", as_db_hint(SQLITE_READONLY_DBMOVED));
     return -1;

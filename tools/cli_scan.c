@@ -2,6 +2,7 @@
  * inventory. Every input is checked before the first packet goes out. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +13,15 @@
 #include "probes/errors.h"
 #include "engine/portspec.h"
 #include "db/reports.h"
+#include "engine/privdrop.h"
 #include "engine/scan.h"
 #include "fingerprints/osfp.h"
 #include "tools/cli.h"
 
 typedef struct scan_args {
     as_scan_opts o;
-    const char *db, *agents_path, *deploy_path, *xml_path, *osdb_path;
+    const char *db, *agents_path, *deploy_path, *xml_path, *osdb_path, *user;
+    int selftest_sandbox;
     uint16_t *ports;
     int ping_given;
     char options[2048];
@@ -116,6 +119,8 @@ static int parse_value_option(scan_args *a, int argc, char **argv, int *i, int *
         a->o.seed = (uint64_t)d;
     } else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--dns-servers", &v)) > 0)
         a->o.dns_servers = v;
+    else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--user", &v)) > 0)
+        a->user = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "-oX", &v)) > 0)
         a->xml_path = v;
     else if (r == 0 && (r = cli_opt_value(argc, argv, i, "--osdb", &v)) > 0)
@@ -190,6 +195,8 @@ static int parse_args(scan_args *a, int argc, char **argv)
             a->o.offline = 1;
         else if (strcmp(arg, "--no-progress") == 0)
             a->o.progress = 0;
+        else if (strcmp(arg, "--selftest-sandbox") == 0)
+            a->selftest_sandbox = 1;    /* test hook (tests/lab/test_sandbox.sh), not in --help */
         else if (is_timing(arg))
             ;   /* applied before the loop */
         else if (strcmp(arg, "-sS") == 0)
@@ -292,6 +299,27 @@ static void record_origin(const scan_args *a, as_store *st, const as_scan_summar
         fprintf(stderr, "agentscan: warning: cannot record where the scan ran: %s\n", err);
 }
 
+/* Once its sockets are open the scan becomes an unprivileged user (root only), writes only
+ * beside its database (and the -oX file) and makes only the calls it needs. -oX is written
+ * after the scan into a directory the user may not be able to write: with -oX FILE the
+ * uid switch happens only when --user asks for it. */
+static void configure_privdrop(const scan_args *a, const char *db)
+{
+    static char dbdir[4096], outdir[4096];
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", db);
+    snprintf(dbdir, sizeof dbdir, "%s", dirname(tmp));
+    int to_file = a->xml_path && strcmp(a->xml_path, "-") != 0;
+    if (to_file) {
+        snprintf(tmp, sizeof tmp, "%s", a->xml_path);
+        snprintf(outdir, sizeof outdir, "%s", dirname(tmp));
+    }
+    as_privdrop_opts p = {.user = a->user, .switch_user = !to_file || a->user != NULL,
+                          .db_dir = dbdir, .out_dir = to_file ? outdir : NULL, .sandbox = 1,
+                          .selftest = a->selftest_sandbox};
+    as_privdrop_configure(&p);
+}
+
 int cli_scan(int argc, char **argv)
 {
     scan_args a;
@@ -320,6 +348,7 @@ int cli_scan(int argc, char **argv)
         a.o.store = st;
         a.o.options_text = a.options;
         a.o.interrupted = cli_catch_stop_signals(AS_ERR_INTERRUPTED);
+        configure_privdrop(&a, db);
         as_scan_summary sum;
         memset(&sum, 0, sizeof sum);
         int r = as_scan_run(&a.o, &sum, err, sizeof err);
