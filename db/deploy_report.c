@@ -143,7 +143,15 @@ static void analyse(dr_host *d, const as_port_table *t, const login_table *lt, c
     guess_family(d, t);
     if (h->managed)
         d->status = DR_MANAGED;
-    else if (h->deploy && *h->deploy)
+    else if (h->firewall_suspect) {
+        /* A tarpit or SYN proxy answers on every port of every address: its open ports say
+         * nothing about a login service, so nothing here counts as deployable. */
+        d->status = DR_UNKNOWN;
+        snprintf(d->advice, sizeof d->advice, "its replies may come from a firewall or tarpit "
+                 "answering for it, not from a host: check before deploying to it");
+        liveness(d, lv, src);
+        return;
+    } else if (h->deploy && *h->deploy)
         d->status = DR_DEPLOYABLE;
     else
         d->status = any_answer ? DR_BLOCKED : DR_UNKNOWN;

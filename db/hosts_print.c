@@ -124,7 +124,9 @@ static int fill_row(char **row, const as_host_view *h)
     row[COL_OS] = os_cell(h);
     row[COL_PORTS] = open_ports(h);
     row[COL_MANAGED] = managed_cell(h);
-    row[COL_DEPLOY] = term_safe(h->deploy);
+    /* Channels seen on a host a firewall or tarpit may answer for are not believed: "?". */
+    row[COL_DEPLOY] = h->firewall_suspect && h->deploy && *h->deploy ? strdup("?")
+                                                                      : term_safe(h->deploy);
     for (int c = 0; c < NCOLS; c++)
         if (!row[c])
             return -1;

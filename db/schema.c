@@ -111,6 +111,15 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(scan_id, host_id, rank),"
     "  FOREIGN KEY(scan_id, host_id) REFERENCES observation(scan_id, host_id)"
     "    ON DELETE CASCADE);",
+
+    /* 3: who runs a scan (db/runner.c), so that the next opener can mark a scan whose
+     * process died as interrupted: pid, its start time in ticks since boot (a pid is
+     * reused), the boot id (a reboot), the host name (a database on a shared disk). */
+    "ALTER TABLE scan ADD COLUMN runner_pid INTEGER;"
+    "ALTER TABLE scan ADD COLUMN runner_start INTEGER;"
+    "ALTER TABLE scan ADD COLUMN runner_boot TEXT;"
+    "ALTER TABLE scan ADD COLUMN runner_host TEXT;"
+    "CREATE INDEX scan_status ON scan(status);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -240,14 +249,21 @@ int as_schema_apply(as_store *st, char *err, size_t errlen)
     if (check_version(st, &version, err, errlen) < 0)
         return -1;
     /* WAL lets `agentscan hosts` read while a scan writes. A read-only file keeps the mode
-     * its writer gave it. */
+     * its writer gave it. synchronous = FULL syncs the WAL at every commit: a batch once
+     * committed survives a power loss or a disk that fails read-only, not only a crash of
+     * the process (NORMAL would only be as durable as the last checkpoint). Batches come a
+     * few a second, so that is a few fsyncs a second. */
     if (sqlite3_db_readonly(st->db, "main") != 1 &&
         (exec(st, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
-         exec(st, "PRAGMA synchronous = NORMAL", err, errlen) < 0))
+         exec(st, "PRAGMA synchronous = FULL", err, errlen) < 0))
         return -1;
     /* Foreign keys stay off while migrating: SQLite ignores the pragma inside a
      * transaction, and rebuilding a referenced table needs them off. */
     if (version < SCHEMA_VERSION && migrate(st, err, errlen) < 0)
+        return -1;
+    /* Temporary tables and sorts in memory: no files in /var/tmp, which a scan that gave
+     * up its privileges may no longer write (engine/sandbox.c). */
+    if (exec(st, "PRAGMA temp_store = MEMORY", err, errlen) < 0)
         return -1;
     return exec(st, "PRAGMA foreign_keys = ON", err, errlen);
 }

@@ -16,6 +16,11 @@
 
 const char *as_db_hint(int rc)
 {
+    /* SQLite notices on the next write that the file it has open is no longer at its path
+     * (unix VFS: the inode was unlinked or renamed); the writes would go nowhere. */
+    if (rc == SQLITE_READONLY_DBMOVED)
+        return "the database file was deleted or moved while agentscan was writing it; what "
+               "this scan found since is lost: restore the file or rerun the scan";
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -183,6 +188,29 @@ static int open_db(as_store *st, int create, char *err, size_t errlen)
     return 0;
 }
 
+static int remember_file(as_store *st, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) != 0) {
+        as_db_errf(st, err, errlen, "%s (check the path and its permissions)", strerror(errno));
+        return -1;
+    }
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    return 0;
+}
+
+int as_store_check_file(as_store *st, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) == 0 ? sb.st_dev == st->dev && sb.st_ino == st->ino
+                                 : errno != ENOENT && errno != ENOTDIR)
+        return 0;       /* the same file, or we cannot look (a scan that gave up root) */
+    as_db_errf(st, err, errlen, "%s (%s)", stat(st->path, &sb) == 0 ? "replaced by another file"
+               : "no longer there", as_db_hint(SQLITE_READONLY_DBMOVED));
+    return -1;
+}
+
 int as_store_open(as_store **out, const char *path, int create, char *err, size_t errlen)
 {
     *out = NULL;
@@ -198,9 +226,12 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
         as_store_close(st);
         return -1;
     }
+    st->reader = create < 0;
     if (check_path(st, create > 0, err, errlen) < 0 || open_db(st, create, err, errlen) < 0 ||
         (create < 0 ? as_schema_check_current(st, err, errlen) < 0
-                    : as_schema_apply(st, err, errlen) < 0 || as_schema_prepare(st, err, errlen) < 0)) {
+                    : as_schema_apply(st, err, errlen) < 0) ||
+        remember_file(st, err, errlen) < 0 || as_runner_reap(st, err, errlen) < 0 ||
+        (create >= 0 && as_schema_prepare(st, err, errlen) < 0)) {
         as_store_close(st);
         return -1;
     }
@@ -228,8 +259,8 @@ int64_t as_store_begin_scan(as_store *st, const char *targets, const char *optio
                             double started, char *err, size_t errlen)
 {
     static const char sql[] =
-        "INSERT INTO scan(started, status, targets, options, version) "
-        "VALUES(?1, 'running', ?2, ?3, ?4)";
+        "INSERT INTO scan(started, status, targets, options, version, runner_pid, "
+        "runner_start, runner_boot, runner_host) VALUES(?1, 'running', ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
         as_db_fail(st, err, errlen);
@@ -239,7 +270,8 @@ int64_t as_store_begin_scan(as_store *st, const char *targets, const char *optio
     if (sqlite3_bind_double(s, 1, started) != SQLITE_OK ||
         sqlite3_bind_text(s, 2, targets ? targets : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         sqlite3_bind_text(s, 3, options ? options : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
-        sqlite3_bind_text(s, 4, AS_VERSION, -1, SQLITE_STATIC) != SQLITE_OK)
+        sqlite3_bind_text(s, 4, AS_VERSION, -1, SQLITE_STATIC) != SQLITE_OK ||
+        as_runner_bind(s, 5) != SQLITE_OK)
         as_db_fail(st, err, errlen);
     else if (step_done(st, s, err, errlen) == 0)
         id = sqlite3_last_insert_rowid(st->db);

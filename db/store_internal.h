@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "db/store.h"
 
 /* Statements prepared once at open and reused for every host of every batch. */
@@ -30,7 +31,13 @@ struct as_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmt[AS_STMT_COUNT];
+    int reader;             /* opened without create: reports, may not be able to write */
+    dev_t dev;              /* the file opened, to notice it deleted or replaced under us */
+    ino_t ino;
 };
+/* 0 while path still names the file opened; -1 with a message when it was deleted, moved or
+ * replaced (SQLite would go on writing to the unlinked inode, and lose it all). */
+int as_store_check_file(as_store *st, char *err, size_t errlen);
 
 /* "database PATH: <sqlite message> (<what to do>)", the hint chosen from the error code. */
 void as_db_fail(const as_store *st, char *err, size_t errlen);
@@ -47,6 +54,24 @@ int as_schema_prepare(as_store *st, char *err, size_t errlen);
 int as_schema_check_current(as_store *st, char *err, size_t errlen);
 /* The schema version this build writes (PRAGMA user_version after the last migration). */
 int as_schema_version(void);
+
+/* Who runs a scan: recorded in its row, so that the next opener can tell a scan that is
+ * still running from one whose process died (SIGKILL, power loss, OOM killer). */
+typedef struct as_runner {
+    long pid;
+    long long start;        /* process start, clock ticks since boot (/proc/PID/stat) */
+    char boot[40];          /* /proc/sys/kernel/random/boot_id */
+    char host[256];
+} as_runner;
+/* This process; -1 when /proc does not tell (then no opener can judge its scans). */
+int as_runner_self(as_runner *r);
+/* 1 alive, 0 gone, -1 cannot tell (another host, nothing recorded). */
+int as_runner_alive(const as_runner *saved, const as_runner *self);
+/* Binds this process as parameters first..first+3 (pid, start, boot, host). */
+int as_runner_bind(sqlite3_stmt *s, int first);
+/* At open: 'running' scans whose runner is gone become 'interrupted' (written when the file
+ * is writable; for a reader that cannot write, only shown: a TEMP view shadows scan). */
+int as_runner_reap(as_store *st, char *err, size_t errlen);
 
 /* One scan's hosts as read back for printing and export; strings are never NULL except
  * mac/agent/service and the OS fields, which are NULL when the scan did not learn them. */

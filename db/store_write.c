@@ -12,6 +12,8 @@ int as_store_begin_batch(as_store *st, char *err, size_t errlen)
                    "in agentscan)");
         return -1;
     }
+    if (as_store_check_file(st, err, errlen) != 0)
+        return -1;
     /* IMMEDIATE takes the write lock now, so a busy database shows up here, under the
      * busy timeout, rather than in the middle of the batch. */
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {

@@ -1,13 +1,33 @@
 /* privdrop.h — once the raw socket and the capture are open, the scan needs no privilege:
- * give every capability up and forbid regaining any (PR_SET_NO_NEW_PRIVS). */
+ * switch to an unprivileged user when started as root, give every capability up, forbid
+ * regaining any (PR_SET_NO_NEW_PRIVS), confine writes to the database's directory
+ * (Landlock) and allow only the system calls the scan uses (seccomp). */
 #ifndef AS_PRIVDROP_H
 #define AS_PRIVDROP_H
 
 #include <stddef.h>
 
-/* Drops all capabilities of the calling thread (threads started later inherit that) and
- * sets no_new_privs. The user id stays, so files the scan writes keep their owner. Returns
- * 0, or -1 with err; each step is checked, and the result verified. */
+/* Process-wide settings the program hands down before the scan (like the store's target
+ * parser): user is the account to become when running as root (NULL: "agentscan" when it
+ * exists, else "nobody"), switched to only when switch_user; db_dir the one directory the scan may still write (NULL: no
+ * write confinement); sandbox 0 turns the seccomp filter and Landlock off (a sweep that
+ * runs a change command after its scan needs exec). selftest 1 makes the drop try what it
+ * forbids afterwards (a raw socket, a file outside db_dir, exec) and report each on stderr:
+ * a test hook, not a user feature. */
+typedef struct as_privdrop_opts {
+    const char *user;
+    int switch_user;        /* 0: keep the uid even as root (the caller writes elsewhere later) */
+    const char *db_dir;
+    const char *out_dir;    /* a second directory that stays writable (-oX), or NULL */
+    int sandbox;
+    int selftest;
+} as_privdrop_opts;
+void as_privdrop_configure(const as_privdrop_opts *o);
+
+/* Drops everything, in order: user (root only: setgroups, setresgid, setresuid, each read
+ * back), all capabilities (read back), no_new_privs, Landlock, seccomp. Threads started
+ * later inherit all of it. Returns 0, or -1 with err; no step is skipped silently except
+ * Landlock on a kernel without it (noted in note when not NULL). */
 int as_drop_privileges(char *err, size_t errlen);
 
 #endif

@@ -453,7 +453,10 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
         sum->interrupted = s->stopping;
         sum->seconds = (double)(as_scan_now(s) - s->started_us) / 1e6;
         as_scan_stats st = {s->naddr, s->hosts_up, s->tx.sent, s->replies};
-        enum as_scan_status status = rc != 0 ? AS_SCAN_FAILED : s->stopping ? AS_SCAN_INTERRUPTED : AS_SCAN_COMPLETE;
+        /* A store that stopped taking writes (full or read-only disk) cut the scan short:
+         * what it holds is true but incomplete, as after a signal. */
+        enum as_scan_status status = rc == -AS_ERR_DB || s->stopping ? AS_SCAN_INTERRUPTED
+                                     : rc != 0 ? AS_SCAN_FAILED : AS_SCAN_COMPLETE;
         char e2[256];
         if (o->store != NULL && as_store_end_scan(o->store, s->scan_id, status, as_wall_time(), &st, e2, sizeof e2) != 0 && rc == 0) {
             snprintf(err, errlen, "%s", e2);

@@ -1,5 +1,6 @@
 /* cli_scan.c — `agentscan scan`: nmap-style flags read through the option table into a job,
  * then one scan into the inventory. Every input is checked before the first packet. */
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "db/store.h"
 #include "probes/errors.h"
+#include "engine/privdrop.h"
 #include "engine/scan.h"
 #include "tools/cli.h"
 #include "tools/options.h"
@@ -55,6 +57,28 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+/* Once its sockets are open the scan becomes an unprivileged user (root only), writes only
+ * beside its database (and the -oX file) and makes only the calls it needs. -oX is written
+ * after the scan into a directory the user may not be able to write: with -oX FILE the
+ * uid switch happens only when --user asks for it. */
+static void configure_privdrop(const as_job *job, const char *db)
+{
+    static char dbdir[4096], outdir[4096];
+    char tmp[4096];
+    const char *xml = as_job_get(job, AS_OPT_XML), *user = as_job_get(job, AS_OPT_USER);
+    snprintf(tmp, sizeof tmp, "%s", db);
+    snprintf(dbdir, sizeof dbdir, "%s", dirname(tmp));
+    int to_file = xml && strcmp(xml, "-") != 0;
+    if (to_file) {
+        snprintf(tmp, sizeof tmp, "%s", xml);
+        snprintf(outdir, sizeof outdir, "%s", dirname(tmp));
+    }
+    as_privdrop_opts p = {.user = user, .switch_user = !to_file || user != NULL,
+                          .db_dir = dbdir, .out_dir = to_file ? outdir : NULL, .sandbox = 1,
+                          .selftest = (int)as_job_num(job, AS_OPT_SELFTEST_SANDBOX)};
+    as_privdrop_configure(&p);
+}
+
 /* Runs the prepared scan into the store at db; returns the exit code. */
 static int run(as_job_scan *js, const as_job *job, const char *db)
 {
@@ -67,6 +91,7 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
     if (!js->o.dry_run && as_store_open(&st, db, 1, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     js->o.store = st;
+    configure_privdrop(job, db);
     js->o.interrupted = cli_catch_stop_signals(AS_ERR_INTERRUPTED);
     as_scan_summary sum;
     memset(&sum, 0, sizeof sum);

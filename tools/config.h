@@ -25,7 +25,7 @@ enum as_opt {
     AS_OPT_TIMING, AS_OPT_OSDB,
     AS_OPT_FIRST_CLI_ONLY,
     AS_OPT_XML = AS_OPT_FIRST_CLI_ONLY, AS_OPT_VERBOSE, AS_OPT_PROGRESS, AS_OPT_OFFLINE,
-    AS_OPT_SCAN_TYPE, AS_OPT_DRY_RUN, AS_OPT_DRY_RUN_PCAP,
+    AS_OPT_SCAN_TYPE, AS_OPT_DRY_RUN, AS_OPT_DRY_RUN_PCAP, AS_OPT_USER, AS_OPT_SELFTEST_SANDBOX,
     AS_OPT_COUNT
 };
 
@@ -73,7 +73,7 @@ typedef struct as_opt_info {
     double min, max;        /* AS_T_NUM, AS_T_INT, AS_T_SPAN (seconds) */
     const char *def;        /* default in file syntax; NULL: unset */
     const char *flag;       /* the `scan` flag, or NULL; for AS_CLI_ATTACHED the prefix */
-    const char *help;
+    const char *help;       /* NULL: a test hook, left out of --help */
     enum as_cli_kind cli;
     const char *cli_value;  /* AS_CLI_SWITCH: the value the switch sets */
     const char *metavar;    /* AS_CLI_VALUE: the value's name in --help */

@@ -116,6 +116,11 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
     [AS_OPT_DRY_RUN_PCAP] = {"dry-run-pcap", NULL, AS_T_OUTPUT, 0, 0, NULL, "-w",
         "with --dry-run: write the frames to FILE as pcap instead", AS_CLI_VALUE, NULL, "FILE",
         SCAN},
+    [AS_OPT_USER] = {"user", NULL, AS_T_NAME, 0, 0, NULL, "--user",
+        "run as root: become this user once the sockets are open (default: agentscan when it "
+        "exists, else nobody)", AS_CLI_VALUE, NULL, "NAME", SCAN},
+    [AS_OPT_SELFTEST_SANDBOX] = {"selftest-sandbox", NULL, AS_T_BOOL, 0, 0, "no",
+        "--selftest-sandbox", NULL, AS_CLI_SWITCH, "yes", NULL, SCAN},
 };
 
 const as_opt_info *as_opt_get(enum as_opt id)

@@ -84,7 +84,8 @@ void as_cli_help(FILE *out, const char *usage, unsigned scope)
     for (int i = 0; i < AS_OPT_COUNT; i++) {
         const as_opt_info *o = as_opt_get(i);
         char flag[64];
-        if (!(o->scope & scope) || o->cli == AS_CLI_NONE || o->cli == AS_CLI_POSITIONAL)
+        if (!(o->scope & scope) || o->cli == AS_CLI_NONE || o->cli == AS_CLI_POSITIONAL ||
+            o->help == NULL)
             continue;
         switch (o->cli) {
         case AS_CLI_PING:

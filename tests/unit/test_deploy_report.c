@@ -162,6 +162,31 @@ START_TEST(test_statuses_and_rules)
 }
 END_TEST
 
+/* A host a firewall or tarpit may answer for (every port open on every address) is not
+ * deployable on the strength of those replies, and the hosts table does not show its
+ * channels as if they were real. */
+START_TEST(test_firewall_suspect_not_deployable)
+{
+    ck_assert_int_eq(as_store_mark_firewall(st, scan, 0xC612010Bu, "tarpit-like", err, sizeof err), 0);
+    json_t *r = report_json();
+    json_t *b = host(r, "198.18.1.11");
+    ck_assert_str_eq(s(b, "status"), "unknown");
+    ck_assert_ptr_nonnull(strstr(s(b, "note"), "firewall or tarpit"));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r, "summary"), "deployable")), 0);
+    json_decref(r);
+    char *buf = NULL;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_msg(as_store_print_hosts(st, 0, "table", 0, f, err, sizeof err) == 0, "%s", err);
+    fclose(f);
+    char *line = strstr(buf, "198.18.1.11!");
+    ck_assert_msg(line != NULL, "%s", buf);
+    char *eol = strchr(line, '\n');
+    ck_assert_msg(eol && eol[-1] == '?' && eol[-2] == ' ', "%s", buf);
+    free(buf);
+}
+END_TEST
+
 /* The text names exactly the filtered and the closed login ports of each host. */
 START_TEST(test_text)
 {
@@ -195,6 +220,7 @@ static Suite *deploy_suite(void)
     TCase *tc = tcase_create("report");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_statuses_and_rules);
+    tcase_add_test(tc, test_firewall_suspect_not_deployable);
     tcase_add_test(tc, test_text);
     suite_add_tcase(su, tc);
     return su;
