@@ -149,7 +149,8 @@ typedef struct as_osmatch {
  * weighted attribute with the subject scores 0). Writes up to max guesses with
  * accuracy >= threshold into out, best first, equal accuracies in database order. If any
  * entry matches perfectly, only the perfect matches are returned (as nmap reports them).
- * Returns the number written, or -1 (out of memory, bad arguments). */
+ * Each name appears once, as in nmap: of several entries with one name only the best
+ * (equal accuracy: the first in the database) is kept, and it fills one slot of max. Returns the number written, or -1 (out of memory, bad arguments). */
 int as_osdb_match(const as_osdb *db, const as_osfp *subject, as_osmatch *out, size_t max,
                   double threshold);
 /* The accuracy of one entry against subject (0..1), for tests and diagnostics. */

@@ -5,6 +5,7 @@
 #include "fingerprints/osfp_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct cand {
     size_t idx;
@@ -68,6 +69,17 @@ static size_t collect(const as_osdb *db, const uint32_t *pos, const uint32_t *go
     return k;
 }
 
+/* nmap names each OS once: a database can hold several entries of one name (two
+ * "Linux 2.6.32" fingerprints from different submissions); the list is sorted best first,
+ * so the first of a name carries its best accuracy and the later ones are dropped. */
+static int named_already(const as_osmatch *out, size_t k, const char *name)
+{
+    for (size_t i = 0; i < k; i++)
+        if (strcmp(out[i].entry->name, name) == 0)
+            return 1;
+    return 0;
+}
+
 int as_osdb_match(const as_osdb *db, const as_osfp *subject, as_osmatch *out, size_t max,
                   double threshold)
 {
@@ -79,9 +91,10 @@ int as_osdb_match(const as_osdb *db, const as_osfp *subject, as_osmatch *out, si
     if (c && evaluate(db, subject, &pos, &got) == 0) {
         size_t nc = collect(db, pos, got, threshold, c);
         qsort(c, nc, sizeof *c, cand_cmp);
-        size_t k = nc < max ? nc : max;
-        for (size_t i = 0; i < k; i++)
-            out[i] = (as_osmatch){&db->e[c[i].idx], c[i].idx, c[i].acc};
+        size_t k = 0;
+        for (size_t i = 0; i < nc && k < max; i++)
+            if (!named_already(out, k, db->e[c[i].idx].name))
+                out[k++] = (as_osmatch){&db->e[c[i].idx], c[i].idx, c[i].acc};
         rc = k > (size_t)2147483647 ? 2147483647 : (int)k;
     }
     free(pos);

@@ -1,5 +1,6 @@
-/* oui.c — parses the IEEE MA-L registry text into a sorted prefix table and looks MAC
- * prefixes up in it. The file comes from outside the project: every byte is checked. */
+/* oui.c — parses the IEEE MA-L, MA-M and MA-S registry texts into one sorted prefix table
+ * (24, 28 and 36-bit prefixes) and looks MACs up by longest prefix. The files come from
+ * outside the project: every byte is checked. */
 #include "fingerprints/oui.h"
 #include "probes/vec.h"
 
@@ -8,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OUI_MAX_FILE (64u << 20)
 
 typedef struct oui_entry {
-    uint32_t prefix;        /* 24 bits */
-    uint32_t seq;           /* order in the file, so the first of duplicates wins */
+    uint64_t prefix;        /* the top `bits` bits of the MAC */
+    uint8_t bits;           /* 24 (MA-L), 28 (MA-M) or 36 (MA-S) */
+    uint32_t seq;           /* order in the files, so the first of duplicates wins */
     size_t name;            /* offset into pool */
 } oui_entry;
 
@@ -20,7 +21,8 @@ struct as_oui {
     oui_entry *e;
     size_t n, cap;
     char *pool;
-    size_t used;
+    size_t used, pool_cap;
+    uint32_t seq;
 };
 
 static int hexval(char c)
@@ -46,17 +48,35 @@ static long parse_prefix(const char *s, size_t n)
     return v;
 }
 
-/* The tag follows the prefix closely; looking only there keeps an organization or address
- * that happens to contain "(hex)" from being read as an entry. */
-static const char *find_hex_tag(const char *s, size_t n)
+/* "XXXXXX" (six hex digits); -1 when it is not one. */
+static long parse_hex6(const char *s)
 {
-    static const char tag[] = "(hex)";
-    if (n > 24)
-        n = 24;
-    for (size_t i = 0; i + sizeof tag - 1 <= n; i++)
-        if (memcmp(s + i, tag, sizeof tag - 1) == 0)
+    long v = 0;
+    for (int i = 0; i < 6; i++) {
+        int h = hexval(s[i]);
+        if (h < 0)
+            return -1;
+        v = v << 4 | h;
+    }
+    return v;
+}
+
+/* The tags follow the prefix closely; looking only there keeps an organization or address
+ * that happens to contain "(hex)" from being read as an entry. */
+static const char *find_tag(const char *s, size_t n, const char *tag, size_t within)
+{
+    size_t tl = strlen(tag);
+    if (n > within)
+        n = within;
+    for (size_t i = 0; i + tl <= n; i++)
+        if (memcmp(s + i, tag, tl) == 0)
             return s + i;
     return NULL;
+}
+
+static const char *find_hex_tag(const char *s, size_t n)
+{
+    return find_tag(s, n, "(hex)", 24);
 }
 
 static int is_blank(char c)
@@ -89,7 +109,7 @@ static int add_line(as_oui *t, const char *s, size_t n, const char *tag, const c
         snprintf(err, errlen, "%s: out of memory", name);
         return -1;
     }
-    t->e[t->n] = (oui_entry){(uint32_t)prefix, (uint32_t)t->n, t->used};
+    t->e[t->n] = (oui_entry){(uint64_t)prefix, 24, t->seq++, t->used};
     t->n++;
     for (const char *c = org; c < end; c++)
         t->pool[t->used++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
@@ -97,9 +117,36 @@ static int add_line(as_oui *t, const char *s, size_t n, const char *tag, const c
     return 0;
 }
 
+/* The "(base 16)" twin of an MA-M or MA-S entry carries its range within the 24-bit block:
+ * "900000-9FFFFF" is a 28-bit prefix, "F2F000-F2FFFF" a 36-bit one; MA-L's twin is just
+ * "002272". Returns 0 (entry refined or left at 24 bits) or -1 for a malformed range. */
+static int refine(oui_entry *e, const char *s, size_t n)
+{
+    long lo = n >= 6 ? parse_hex6(s) : -1;
+    if (lo < 0)
+        return -1;
+    if (n < 13 || s[6] != '-' || parse_hex6(s + 7) < 0)
+        return is_blank(s[6]) ? 0 : -1;     /* MA-L: "002272     (base 16)" */
+    long hi = parse_hex6(s + 7);
+    if (lo == 0 && hi == 0xFFFFFF)
+        return 0;
+    if ((lo & 0xFFFFF) == 0 && hi == (lo | 0xFFFFF)) {
+        e->prefix = e->prefix << 4 | (uint64_t)lo >> 20;
+        e->bits = 28;
+    } else if ((lo & 0xFFF) == 0 && hi == (lo | 0xFFF)) {
+        e->prefix = e->prefix << 12 | (uint64_t)lo >> 12;
+        e->bits = 36;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
     const oui_entry *x = a, *y = b;
+    if (x->bits != y->bits)
+        return x->bits < y->bits ? -1 : 1;
     if (x->prefix != y->prefix)
         return x->prefix < y->prefix ? -1 : 1;
     return (x->seq > y->seq) - (x->seq < y->seq);
@@ -112,23 +159,48 @@ static void dedupe(as_oui *t)
     qsort(t->e, t->n, sizeof *t->e, cmp_entry);
     size_t w = 0;
     for (size_t i = 0; i < t->n; i++)
-        if (w == 0 || t->e[w - 1].prefix != t->e[i].prefix)
+        if (w == 0 || t->e[w - 1].prefix != t->e[i].prefix || t->e[w - 1].bits != t->e[i].bits)
             t->e[w++] = t->e[i];
     t->n = w;
 }
 
-int as_oui_parse(as_oui **out, const char *text, size_t len, const char *name,
-                 char *err, size_t errlen)
+/* One line: a "(hex)" entry, or the "(base 16)" twin right after one. */
+static int parse_line(as_oui *t, const char *s, size_t n, int *open, const char *name,
+                      unsigned line, char *err, size_t errlen)
 {
-    *out = NULL;
-    as_oui *t = calloc(1, sizeof *t);
-    /* Names are copied from the text, so the pool never needs more than the text. */
-    if (!t || !(t->pool = malloc(len + 1))) {
-        free(t);
-        snprintf(err, errlen, "%s: out of memory", name);
+    const char *tag = find_hex_tag(s, n);
+    if (tag) {
+        *open = add_line(t, s, n, tag, name, line, err, errlen) == 0;
+        return *open ? 0 : -1;
+    }
+    if (*open && find_tag(s, n, "(base 16)", 32)) {
+        *open = 0;
+        if (refine(&t->e[t->n - 1], s, n) == 0)
+            return 0;
+        snprintf(err, errlen, "%s:%u: a \"(base 16)\" range must be XXXXXX-XXXXXX covering a "
+                 "28 or 36-bit block", name, line);
         return -1;
     }
+    *open = 0;
+    return 0;
+}
+
+/* Adds one registry text to t. */
+static int parse_into(as_oui *t, const char *text, size_t len, const char *name, char *err,
+                      size_t errlen)
+{
+    /* Names are copied from the text, so the pool never needs more than the texts. */
+    if (t->pool_cap - t->used < len + 1) {
+        char *np = realloc(t->pool, t->used + len + 1);
+        if (!np) {
+            snprintf(err, errlen, "%s: out of memory", name);
+            return -1;
+        }
+        t->pool = np;
+        t->pool_cap = t->used + len + 1;
+    }
     unsigned line = 0;
+    int open = 0;
     for (size_t pos = 0; pos < len;) {
         const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - s) : len - pos;
@@ -136,75 +208,47 @@ int as_oui_parse(as_oui **out, const char *text, size_t len, const char *name,
         line++;
         if (memchr(s, '\0', n)) {
             snprintf(err, errlen, "%s:%u: NUL byte (not a text file)", name, line);
-            as_oui_free(t);
             return -1;
         }
-        const char *tag = find_hex_tag(s, n);
-        if (tag && add_line(t, s, n, tag, name, line, err, errlen) < 0) {
-            as_oui_free(t);
+        if (parse_line(t, s, n, &open, name, line, err, errlen) < 0)
             return -1;
-        }
+    }
+    return 0;
+}
+
+as_oui *as_oui_new(void)
+{
+    return calloc(1, sizeof(as_oui));
+}
+
+int as_oui_add(as_oui *t, const char *text, size_t len, const char *name, char *err,
+               size_t errlen)
+{
+    size_t n0 = t->n, used0 = t->used;
+    if (parse_into(t, text, len, name, err, errlen) < 0) {
+        t->n = n0;                  /* a bad file adds nothing */
+        t->used = used0;
+        return -1;
     }
     dedupe(t);
-    *out = t;
     return 0;
 }
 
-static int read_all(FILE *f, const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-        if (n == cap) {
-            if (cap >= OUI_MAX_FILE) {
-                snprintf(err, errlen, "%s: larger than %u MiB (not an OUI registry?)", path,
-                         OUI_MAX_FILE >> 20);
-                free(b);
-                return -1;
-            }
-            char *nb = realloc(b, cap * 2);
-            if (!nb)
-                break;
-            b = nb;
-            cap *= 2;
-        }
-    }
-    if (!b || ferror(f)) {
-        snprintf(err, errlen, "%s: %s", path, b ? strerror(errno) : "out of memory");
-        free(b);
-        return -1;
-    }
-    *buf = b;
-    *len = n;
-    return 0;
-}
-
-int as_oui_load(as_oui **out, const char *path, int *missing, char *err, size_t errlen)
+int as_oui_parse(as_oui **out, const char *text, size_t len, const char *name,
+                 char *err, size_t errlen)
 {
     *out = NULL;
-    *missing = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f && errno == ENOENT) {
-        *missing = 1;
-        return as_oui_parse(out, "", 0, path, err, errlen);
-    }
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    as_oui *t = as_oui_new();
+    if (!t) {
+        snprintf(err, errlen, "%s: out of memory", name);
         return -1;
     }
-    char *buf;
-    size_t len;
-    int rc = read_all(f, path, &buf, &len, err, errlen);
-    fclose(f);
-    if (rc < 0)
+    if (as_oui_add(t, text, len, name, err, errlen) < 0) {
+        as_oui_free(t);
         return -1;
-    rc = as_oui_parse(out, buf, len, path, err, errlen);
-    free(buf);
-    return rc;
+    }
+    *out = t;
+    return 0;
 }
 
 void as_oui_free(as_oui *t)
@@ -221,20 +265,34 @@ size_t as_oui_size(const as_oui *t)
     return t ? t->n : 0;
 }
 
-const char *as_oui_lookup(const as_oui *t, const uint8_t mac[6])
+static const oui_entry *find(const as_oui *t, uint8_t bits, uint64_t key)
 {
-    if (!t || t->n == 0 || (mac[0] & 0x02))
-        return NULL;
-    uint32_t key = (uint32_t)mac[0] << 16 | (uint32_t)mac[1] << 8 | mac[2];
     size_t lo = 0, hi = t->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->e[mid].prefix < key)
+        const oui_entry *e = &t->e[mid];
+        if (e->bits < bits || (e->bits == bits && e->prefix < key))
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < t->n && t->e[lo].prefix == key ? t->pool + t->e[lo].name : NULL;
+    return lo < t->n && t->e[lo].bits == bits && t->e[lo].prefix == key ? &t->e[lo] : NULL;
+}
+
+const char *as_oui_lookup(const as_oui *t, const uint8_t mac[6])
+{
+    if (!t || t->n == 0 || (mac[0] & 0x02))
+        return NULL;
+    uint64_t m = 0;
+    for (int i = 0; i < 6; i++)
+        m = m << 8 | mac[i];
+    static const uint8_t widths[] = {36, 28, 24};     /* longest prefix first */
+    for (size_t i = 0; i < sizeof widths; i++) {
+        const oui_entry *e = find(t, widths[i], m >> (48 - widths[i]));
+        if (e)
+            return t->pool + e->name;
+    }
+    return NULL;
 }
 
 const char *as_oui_lookup_text(const as_oui *t, const char *mac)
@@ -252,8 +310,3 @@ const char *as_oui_lookup_text(const as_oui *t, const char *mac)
     return as_oui_lookup(t, b);
 }
 
-const char *as_default_oui_path(void)
-{
-    const char *env = getenv("AGENTSCAN_OUI");
-    return env && *env ? env : "/usr/share/ieee-data/oui.txt";
-}

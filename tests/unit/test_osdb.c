@@ -310,6 +310,44 @@ START_TEST(test_match_order)
 }
 END_TEST
 
+/* Two entries named alike (nmap-os-db has e.g. two "Linux 2.6.32"): listed once, with
+ * the better accuracy, and a duplicate does not take one of the max slots. */
+static const char twin_db[] =
+    "Fingerprint Twin\nT1(R=Y%DF=N%T=40)\n"
+    "Fingerprint Other\nT1(R=Y%DF=Y%T=80)\n"
+    "Fingerprint Twin\nT1(R=Y%DF=Y%T=40)\n"
+    "Fingerprint Third\nT1(R=N%DF=Y%T=40)\n";
+
+START_TEST(test_match_names_once)
+{
+    as_osdb *db;
+    ck_assert_msg(as_osdb_parse(&db, twin_db, sizeof twin_db - 1, "twin", err, sizeof err) == 0,
+                  "%s", err);
+    static as_osfp s;
+    as_osfp_init(&s);
+    as_osfp_set(&s, AS_OST_T1, attr(AS_OST_T1, "R"), "Y");
+    as_osfp_set(&s, AS_OST_T1, attr(AS_OST_T1, "DF"), "Y");
+    as_osfp_set(&s, AS_OST_T1, attr(AS_OST_T1, "T"), "FF");
+    as_osmatch m[8];
+    /* Twin#1 1/3, Other 2/3, Twin#2 2/3, Third 1/3 */
+    ck_assert_int_eq(as_osdb_match(db, &s, m, 8, 0.0), 3);
+    ck_assert_str_eq(m[0].entry->name, "Other");
+    ck_assert_str_eq(m[1].entry->name, "Twin");
+    ck_assert_uint_eq(m[1].index, 2);
+    ck_assert_double_eq_tol(m[1].accuracy, 2.0 / 3.0, 1e-12);
+    ck_assert_str_eq(m[2].entry->name, "Third");
+    ck_assert_int_eq(as_osdb_match(db, &s, m, 3, 0.0), 3);
+    ck_assert_str_eq(m[2].entry->name, "Third");
+    /* both twins perfect (the subject has no DF): still once, the first in database order */
+    as_osfp_init(&s);
+    as_osfp_set(&s, AS_OST_T1, attr(AS_OST_T1, "R"), "Y");
+    as_osfp_set(&s, AS_OST_T1, attr(AS_OST_T1, "T"), "40");
+    ck_assert_int_eq(as_osdb_match(db, &s, m, 8, 0.0), 1);
+    ck_assert_uint_eq(m[0].index, 0);
+    as_osdb_free(db);
+}
+END_TEST
+
 /* A subject built from an entry: a value satisfying each of its expressions. */
 static void subject_from(const as_osdb *db, const as_osentry *e, as_osfp *s)
 {
@@ -421,6 +459,7 @@ static Suite *osdb_suite(void)
     tc = tcase_create("match");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_match_order);
+    tcase_add_test(tc, test_match_names_once);
     tcase_add_test(tc, test_our_db);
     tcase_add_test(tc, test_nmap_db);
     suite_add_tcase(s, tc);

@@ -78,6 +78,66 @@ START_TEST(missing_file_is_empty)
 }
 END_TEST
 
+/* Lines as Debian's ieee-data 20220827 has them: an MA-L block the IEEE RA sub-assigns, two
+ * MA-M (28-bit) blocks inside it and an MA-S (36-bit) block inside another. */
+static const char mal[] =
+    "20-85-93   (hex)\t\tIEEE Registration Authority\r\n"
+    "208593     (base 16)\t\tIEEE Registration Authority\r\n"
+    "70-B3-D5   (hex)\t\tIEEE Registration Authority\r\n"
+    "70B3D5     (base 16)\t\tIEEE Registration Authority\r\n";
+static const char mam[] =
+    "OUI-28/MA-M Range                                           Organization\r\n"
+    "\r\n"
+    "20-85-93   (hex)\t\tIOG Products LLC\r\n"
+    "B00000-BFFFFF     (base 16)\t\tIOG Products LLC\r\n"
+    "\t\t\t\t9737 LURLINE AVENUE\r\n"
+    "\r\n"
+    "20-85-93   (hex)\t\tShanghai Kenmyond Industrial Network Equipment Co.,Ltd\r\n"
+    "D00000-DFFFFF     (base 16)\t\tShanghai Kenmyond Industrial Network Equipment Co.,Ltd\r\n";
+static const char mas[] =
+    "OUI-36/MA-S Range                                           Organization\r\n"
+    "70-B3-D5   (hex)\t\tTELEPLATFORMS\r\n"
+    "F2F000-F2FFFF     (base 16)\t\tTELEPLATFORMS\r\n";
+
+START_TEST(longest_prefix)
+{
+    as_oui *t;
+    ck_assert_int_eq(as_oui_parse(&t, mal, strlen(mal), "oui.txt", err, sizeof err), 0);
+    ck_assert_int_eq(as_oui_add(t, mam, strlen(mam), "mam.txt", err, sizeof err), 0);
+    ck_assert_int_eq(as_oui_add(t, mas, strlen(mas), "oui36.txt", err, sizeof err), 0);
+    ck_assert_uint_eq(as_oui_size(t), 5);
+    ck_assert_str_eq(as_oui_lookup_text(t, "20:85:93:b1:23:45"), "IOG Products LLC");
+    ck_assert_str_eq(as_oui_lookup_text(t, "20:85:93:bf:ff:ff"), "IOG Products LLC");
+    ck_assert_str_eq(as_oui_lookup_text(t, "20:85:93:d0:00:00"),
+                     "Shanghai Kenmyond Industrial Network Equipment Co.,Ltd");
+    ck_assert_str_eq(as_oui_lookup_text(t, "20:85:93:c0:00:00"), "IEEE Registration Authority");
+    ck_assert_str_eq(as_oui_lookup_text(t, "70:b3:d5:f2:f1:23"), "TELEPLATFORMS");
+    ck_assert_str_eq(as_oui_lookup_text(t, "70:b3:d5:f2:e1:23"), "IEEE Registration Authority");
+    /* a bad file adds nothing and says where */
+    static const char bad[] = "20-85-93   (hex)\tX\n100000-2FFFFF     (base 16)\tX\n";
+    ck_assert_int_eq(as_oui_add(t, bad, strlen(bad), "mam.txt", err, sizeof err), -1);
+    ck_assert_str_eq(err, "mam.txt:2: a \"(base 16)\" range must be XXXXXX-XXXXXX covering a 28 "
+                     "or 36-bit block");
+    ck_assert_uint_eq(as_oui_size(t), 5);
+    as_oui_free(t);
+    static const char *ranges[] = {
+        "A-1 (hex)\tX\n",                              /* caught as a bad prefix */
+        "20-85-93   (hex)\tX\nF2F001-F2FFFF     (base 16)\tX\n",   /* not aligned */
+        "20-85-93   (hex)\tX\nF2F000-F2FFFE     (base 16)\tX\n",   /* not a whole block */
+        "20-85-93   (hex)\tX\nF2F000-XXXXXX     (base 16)\tX\n",
+        "20-85-93   (hex)\tX\nF2F000_F2FFFF     (base 16)\tX\n",
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        ck_assert_msg(as_oui_parse(&t, ranges[i], strlen(ranges[i]), "x", err, sizeof err) == -1,
+                      "row %zu", i);
+    /* a "(base 16)" line not right after its "(hex)" line is just text */
+    static const char loose[] = "20-85-93   (hex)\tX\n\nF2F001-F2FFFF     (base 16)\tX\n";
+    ck_assert_int_eq(as_oui_parse(&t, loose, strlen(loose), "x", err, sizeof err), 0);
+    ck_assert_str_eq(as_oui_lookup_text(t, "20:85:93:f2:f0:01"), "X");
+    as_oui_free(t);
+}
+END_TEST
+
 /* Debian's ieee-data, when installed: the whole registry parses. */
 START_TEST(real_registry)
 {
@@ -89,6 +149,13 @@ START_TEST(real_registry)
     ck_assert_msg(as_oui_load(&t, path, &missing, err, sizeof err) == 0, "%s", err);
     ck_assert_uint_gt(as_oui_size(t), 10000);
     ck_assert_ptr_nonnull(as_oui_lookup_text(t, "00:22:72:00:00:01"));
+    /* mam.txt and oui36.txt beside it are read too: longest prefix wins */
+    if (access("/usr/share/ieee-data/mam.txt", R_OK) == 0 &&
+        access("/usr/share/ieee-data/oui36.txt", R_OK) == 0) {
+        ck_assert_uint_gt(as_oui_size(t), 40000);
+        ck_assert_str_eq(as_oui_lookup_text(t, "20:85:93:b1:23:45"), "IOG Products LLC");
+        ck_assert_str_eq(as_oui_lookup_text(t, "70:b3:d5:f2:f1:23"), "TELEPLATFORMS");
+    }
     as_oui_free(t);
 }
 END_TEST
@@ -100,6 +167,7 @@ int main(void)
     tcase_add_test(tc, parses_and_looks_up);
     tcase_add_test(tc, errors_name_the_line);
     tcase_add_test(tc, missing_file_is_empty);
+    tcase_add_test(tc, longest_prefix);
     tcase_add_test(tc, real_registry);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
