@@ -115,6 +115,10 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
 
 int cli_scan(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--help-scdoc") == 0) {     /* the man page's build */
+        as_cli_help_scdoc(stdout, AS_SCOPE_SCAN);
+        return 0;
+    }
     if (wants_help(argc, argv)) {
         as_cli_help(stdout, SCAN_USAGE, AS_SCOPE_SCAN);
         return 0;

@@ -39,5 +39,8 @@ void as_cli_write(const as_job *job, char *out, size_t len);
 
 /* `agentscan scan --help`: usage line and one line per flag of the scope, from the table. */
 void as_cli_help(FILE *out, const char *usage, unsigned scope);
+/* The same flags as an scdoc(5) list, for the man page (built by `agentscan scan
+ * --help-scdoc` at build time, so the page never drifts from the table). */
+void as_cli_help_scdoc(FILE *out, unsigned scope);
 
 #endif

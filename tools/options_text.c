@@ -120,3 +120,71 @@ void as_cli_help(FILE *out, const char *usage, unsigned scope)
         help_line(out, flag, o->help, shown_default ? o->def : NULL);
     }
 }
+
+/* scdoc markup: *bold* flags, _underlined_ values; '*' and '_' in help text escaped. */
+static void scdoc_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '*' || *s == '_' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+static void scdoc_item(FILE *out, const char *flag, const char *value, const char *help,
+                       const char *def)
+{
+    fputc('*', out);
+    scdoc_text(out, flag);
+    fputc('*', out);
+    if (value != NULL) {
+        fputs(" _", out);
+        scdoc_text(out, value);
+        fputc('_', out);
+    }
+    fputs("\n\t", out);
+    scdoc_text(out, help);
+    if (def != NULL && *def) {
+        fputs(" (default: ", out);
+        scdoc_text(out, def);
+        fputc(')', out);
+    }
+    fputs(".\n\n", out);
+}
+
+void as_cli_help_scdoc(FILE *out, unsigned scope)
+{
+    for (int i = 0; i < AS_OPT_COUNT; i++) {
+        const as_opt_info *o = as_opt_get(i);
+        if (!(o->scope & scope) || o->cli == AS_CLI_NONE || o->cli == AS_CLI_POSITIONAL ||
+            o->help == NULL)
+            continue;
+        char flag[64], off[256];
+        switch (o->cli) {
+        case AS_CLI_PING:
+            scdoc_item(out, "-PE", NULL, "ICMP echo ping", NULL);
+            scdoc_item(out, "-PA", "PORTS", "TCP ACK ping, to port 80 when no ports are given "
+                       "(written -PA80,443)", NULL);
+            scdoc_item(out, "-Pn", NULL, "no liveness probes: probe every address on every port; "
+                       "the first -P flag replaces the default -PE -PA80", NULL);
+            break;
+        case AS_CLI_COUNT:
+            snprintf(flag, sizeof flag, "%s, %s%s", o->flag, o->flag, o->flag + 1);
+            scdoc_item(out, flag, NULL, o->help, NULL);
+            break;
+        case AS_CLI_ATTACHED:
+            snprintf(flag, sizeof flag, "%s%s", o->flag, o->metavar);
+            scdoc_item(out, flag, NULL, o->help, NULL);
+            break;
+        case AS_CLI_SWITCH:
+            snprintf(off, sizeof off, "%s%s", strcmp(o->cli_value, "no") == 0 ? "turns off: " : "",
+                     o->help);
+            scdoc_item(out, o->flag, NULL, off, NULL);
+            break;
+        default:
+            scdoc_item(out, o->flag, o->metavar, o->help,
+                       o->def && i != AS_OPT_DB && i != AS_OPT_SEED ? o->def : NULL);
+            break;
+        }
+    }
+}
