@@ -1,6 +1,7 @@
 /* store.c — opening and closing the inventory database, the scan row's life cycle
  * (begin, end, latest) and the error messages every db/ function reports with. */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,6 +79,8 @@ void as_store_close(as_store *st)
     /* A scan that dies mid-batch leaves a transaction open; closing rolls it back, and
      * everything committed before it stays. */
     sqlite3_close_v2(st->db);
+    if (st->fd >= 0)
+        close(st->fd);
     free(st->path);
     free(st);
 }
@@ -188,10 +191,15 @@ static int open_db(as_store *st, int create, char *err, size_t errlen)
     return 0;
 }
 
+/* A descriptor of our own on the file: its link count still tells whether the file was
+ * deleted when the path can no longer be looked at (a scan that gave up root and its
+ * database sits in a root-only directory). Closed only after SQLite closed its own, since
+ * closing any descriptor of a file drops the process's POSIX locks on it. */
 static int remember_file(as_store *st, char *err, size_t errlen)
 {
     struct stat sb;
-    if (stat(st->path, &sb) != 0) {
+    st->fd = open(st->path, O_RDONLY | O_CLOEXEC);
+    if (st->fd < 0 || fstat(st->fd, &sb) != 0) {
         as_db_errf(st, err, errlen, "%s (check the path and its permissions)", strerror(errno));
         return -1;
     }
@@ -203,9 +211,10 @@ static int remember_file(as_store *st, char *err, size_t errlen)
 int as_store_check_file(as_store *st, char *err, size_t errlen)
 {
     struct stat sb;
-    if (stat(st->path, &sb) == 0 ? sb.st_dev == st->dev && sb.st_ino == st->ino
-                                 : errno != ENOENT && errno != ENOTDIR)
-        return 0;       /* the same file, or we cannot look (a scan that gave up root) */
+    int gone = st->fd >= 0 && fstat(st->fd, &sb) == 0 && sb.st_nlink == 0;
+    if (!gone && (stat(st->path, &sb) == 0 ? sb.st_dev == st->dev && sb.st_ino == st->ino
+                                           : errno != ENOENT && errno != ENOTDIR))
+        return 0;       /* the same file, or a path we may not look at that still exists */
     as_db_errf(st, err, errlen, "%s (%s)", stat(st->path, &sb) == 0 ? "replaced by another file"
                : "no longer there", as_db_hint(SQLITE_READONLY_DBMOVED));
     return -1;
@@ -215,6 +224,8 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
 {
     *out = NULL;
     as_store *st = calloc(1, sizeof *st);
+    if (st)
+        st->fd = -1;
     if (!st || !(st->path = strdup(path ? path : ""))) {
         free(st);
         if (err && errlen)

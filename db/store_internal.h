@@ -32,6 +32,7 @@ struct as_store {
     char *path;
     sqlite3_stmt *stmt[AS_STMT_COUNT];
     int reader;             /* opened without create: reports, may not be able to write */
+    int fd;                 /* our own descriptor of the file (-1 none), see store.c */
     dev_t dev;              /* the file opened, to notice it deleted or replaced under us */
     ino_t ino;
 };

@@ -110,6 +110,9 @@ static int drop_caps(char *err, size_t errlen)
 
 int as_drop_privileges(char *err, size_t errlen)
 {
+    if (configured && conf.sandbox &&
+        as_sandbox_prepare(conf.db_dir, conf.out_dir, err, errlen) != 0)
+        return -1;
     if (configured && conf.switch_user && (getuid() == 0 || geteuid() == 0) &&
         switch_user(err, errlen) != 0)
         return -1;
@@ -119,7 +122,7 @@ int as_drop_privileges(char *err, size_t errlen)
     }
     if (drop_caps(err, errlen) != 0)
         return -1;
-    if (configured && conf.sandbox && as_sandbox_enter(conf.db_dir, conf.out_dir, err, errlen) != 0)
+    if (configured && conf.sandbox && as_sandbox_enter(err, errlen) != 0)
         return -1;
     if (configured && conf.selftest)
         as_sandbox_selftest(conf.db_dir);

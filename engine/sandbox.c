@@ -37,22 +37,41 @@
                   LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
 
 /* Returns 0 when confined, 1 when the kernel has no Landlock (left to the uid), -1. */
-static int allow_beneath(int rs, const char *dir, uint64_t write, char *err, size_t errlen)
+/* Directories are opened before the user switch: the new user may not be able to reach
+ * a database in a root-only directory by its path, only through the files already open. */
+static int dir_fd[2] = {-1, -1};
+static const char *dir_name[2];
+
+int as_sandbox_prepare(const char *db_dir, const char *out_dir, char *err, size_t errlen)
 {
-    struct landlock_path_beneath_attr pb = {.allowed_access = write};
-    pb.parent_fd = open(dir, O_PATH | O_CLOEXEC);
+    const char *dirs[2] = {db_dir, out_dir};
+    for (int i = 0; i < 2; i++) {
+        dir_name[i] = dirs[i];
+        if (!dirs[i])
+            continue;
+        dir_fd[i] = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd[i] < 0) {
+            snprintf(err, errlen, "cannot open directory %s: %s", dirs[i], strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int allow_beneath(int rs, int i, uint64_t write, char *err, size_t errlen)
+{
+    struct landlock_path_beneath_attr pb = {.allowed_access = write, .parent_fd = dir_fd[i]};
     int ret = 0;
-    if (pb.parent_fd < 0 ||
-        syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
-        snprintf(err, errlen, "cannot allow writes beneath %s: %s", dir, strerror(errno));
+    if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
+        snprintf(err, errlen, "cannot allow writes beneath %s: %s", dir_name[i], strerror(errno));
         ret = -1;
     }
-    if (pb.parent_fd >= 0)
-        close(pb.parent_fd);
+    close(dir_fd[i]);
+    dir_fd[i] = -1;
     return ret;
 }
 
-static int landlock(const char *db_dir, const char *out_dir, char *err, size_t errlen)
+static int landlock(char *err, size_t errlen)
 {
     long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
     if (abi < 1)
@@ -66,10 +85,9 @@ static int landlock(const char *db_dir, const char *out_dir, char *err, size_t e
         return -1;
     }
     int ret = 0;
-    if (db_dir)
-        ret = allow_beneath(rs, db_dir, write, err, errlen);
-    if (ret == 0 && out_dir)
-        ret = allow_beneath(rs, out_dir, write, err, errlen);
+    for (int i = 0; i < 2; i++)
+        if (dir_fd[i] >= 0 && ret == 0)
+            ret = allow_beneath(rs, i, write, err, errlen);
     if (ret == 0 && syscall(SYS_landlock_restrict_self, rs, 0) != 0) {
         snprintf(err, errlen, "cannot enter the Landlock ruleset: %s", strerror(errno));
         ret = -1;
@@ -141,12 +159,17 @@ static int seccomp(char *err, size_t errlen)
     return 0;
 }
 
-int as_sandbox_enter(const char *db_dir, const char *out_dir, char *err, size_t errlen)
+int as_sandbox_enter(char *err, size_t errlen)
 {
     /* temp_store = MEMORY (db/schema.c) keeps SQLite's temporary files out of /var/tmp. */
-    int l = landlock(db_dir, out_dir, err, errlen);
+    int l = landlock(err, errlen);
     if (l < 0)
         return -1;
+    for (int i = 0; l > 0 && i < 2; i++)
+        if (dir_fd[i] >= 0) {
+            close(dir_fd[i]);
+            dir_fd[i] = -1;
+        }
     if (l > 0)
         fprintf(stderr, "agentscan: note: this kernel has no Landlock; writes are limited by "
                 "the user only\n");

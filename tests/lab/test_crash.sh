@@ -11,6 +11,7 @@
 #
 #   scanner ns (agentscan, killed) ──veth── router ns ──bridge── lab hosts (tools/lab)
 
+# shellcheck disable=SC2317  # functions run from traps and checks
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 A=$AS_BUILD_DIR/agentscan

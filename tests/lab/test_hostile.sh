@@ -13,6 +13,7 @@
 # Scans use --seed 12345, so their source ports are known (45112..) and every forged reply
 # meets the cookie check rather than the port filter.
 
+# shellcheck disable=SC2317  # functions run from traps and checks
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 A=$AS_BUILD_DIR/agentscan

@@ -12,6 +12,7 @@
 # so the test does what a failing disk does: an ext4 error (sysfs trigger_fs_error) makes
 # the kernel switch the file system to read-only under the writer (emergency_ro).
 
+# shellcheck disable=SC2317  # functions run from traps and checks
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 A=$AS_BUILD_DIR/agentscan
@@ -137,11 +138,11 @@ max-rate = 6000
 targets = 198.18.0.0/19
 max-rate = 6000
 EOF
-for j in a b; do
-    timeout 120 ip netns exec "$LAB_SCAN_NS" "$A" sweep "$j" --config "$X/two.conf" \
-        >"$X/$j.out" 2>"$X/$j.err" &
-    eval "pid_$j=\$!"
-done
+sweep_bg() { timeout 120 ip netns exec "$LAB_SCAN_NS" "$A" sweep "$1" --config "$X/two.conf" >"$X/$1.out" 2>"$X/$1.err"; }
+sweep_bg a &
+pid_a=$!
+sweep_bg b &
+pid_b=$!
 readers_ok=0
 readers=0
 for _ in $(seq 1 40); do
