@@ -31,4 +31,23 @@ check "no port claimed filtered without being asked: stored states are definite"
     test "$(sqlite3 "file:$DB?mode=ro" "SELECT count(*) FROM port WHERE state NOT IN ('open','closed','filtered')")" -eq 0
 check "the inventory reads back as JSON" hosts_json "$DB" "$DB.json"
 check "JSON parses" python3 -m json.tool "$DB.json" >/dev/null
+
+# One stop request delivered twice at once (timeout(1) signals its child and then its
+# process group; `kill -- -PGID` from a shell does the like) is one request, not "exit now".
+DB2=$LAB_DIR/int2.db
+ip netns exec "$LAB_SCAN_NS" "$AS_BUILD_DIR/agentscan" scan 198.18.0.0/16 --max-rate 1000 \
+    --db "$DB2" --dns-servers "$LAB_DNS" >"$DB2.out" 2>"$DB2.err" &
+pid2=$!
+for _ in $(seq 1 100); do
+    n=$(sqlite3 "file:$DB2?mode=ro" "SELECT count(*) FROM observation" 2>/dev/null || echo 0)
+    ((n >= 1)) && break
+    sleep 0.2
+done
+kill -TERM "$pid2"
+kill -INT "$pid2"
+wait "$pid2"
+rc=$?
+check "SIGTERM and SIGINT together: exit 130 (got $rc)" test "$rc" -eq 130
+status=$(sqlite3 "file:$DB2?mode=ro" "SELECT status FROM scan ORDER BY id DESC LIMIT 1")
+check "SIGTERM and SIGINT together: scan marked interrupted (got '$status')" test "$status" = interrupted
 finish
