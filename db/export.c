@@ -218,7 +218,8 @@ int as_store_export(as_store *st, const as_export_opts *o, FILE *out, char *err,
     int own, have_diff = 0;
     if (as_read_begin(st, &own, err, errlen) < 0)
         return -1;
-    int rc = run(st, o, out, &v, &d, &have_diff, err, errlen);
+    int rc = o->gone ? as_store_export_gone(st, o, out, err, errlen)
+                     : run(st, o, out, &v, &d, &have_diff, err, errlen);
     as_read_end(st, own);
     if (have_diff)
         as_diff_free(&d);

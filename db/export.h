@@ -36,11 +36,16 @@ typedef struct as_export_opts {
     const as_oui *oui;          /* MAC vendors; NULL: empty vendors */
     const as_port_table *deploy;/* login ports and their OS family; NULL: none known */
     const char *stylesheet;     /* nmap-xml: an xml-stylesheet href; NULL: none */
+    int gone;                   /* instead: the machines seen up before the scan, not up in it */
 } as_export_opts;
 
 /* Writes the hosts of one scan (down ones too unless up_only), ordered by address. Reads in
  * one transaction, so a scan writing meanwhile shows up to its last committed batch. */
 int as_store_export(as_store *st, const as_export_opts *o, FILE *out, char *err, size_t errlen);
+/* export --gone: the machines seen up before the scan (0: the latest) that are not up in it,
+ * as CSV, JSON, NDJSON or the CMDB form (items with identification and status "gone"). */
+int as_store_export_gone(as_store *st, const as_export_opts *o, FILE *out, char *err,
+                         size_t errlen);
 
 /* The scans `diff` compares by default: the newest pair of complete scans whose covered
  * address spaces overlap (b the newer). Given a only: b is the newest overlapping scan after

@@ -6,28 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "db/hosts_table.h"
 #include "db/store_internal.h"
 
-enum {
-    COL_ADDR, COL_NAME, COL_STATE, COL_REASON, COL_OS, COL_PORTS, COL_MANAGED, COL_DEPLOY, NCOLS
-};
-
-static const char *const col_title[NCOLS] = {
-    "ADDRESS", "NAME", "STATE", "REASON", "OS", "OPEN PORTS", "MANAGED", "DEPLOY",
-};
-
-#define OS_NAME_MAX 40      /* nmap's names run to 100+ characters: "Linux 2.6.32 - 3.13 ..." */
 #define FW_MARK "!"         /* after the address of a host a firewall may answer for */
 
 /* A copy safe for a terminal: an escape sequence in a PTR record must not reach the tty,
- * and a newline must not forge a row. Empty becomes dash so columns never collapse. */
+ * and a newline must not forge a row; valid UTF-8 prints as itself. Empty becomes dash so
+ * columns never collapse. */
 static char *term_safe(const char *s)
 {
-    char *d = strdup(s && *s ? s : "-");
-    for (char *p = d; p && *p; p++)
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-            *p = '?';
-    return d;
+    return as_hosts_cell_safe(s);
 }
 
 static char *open_ports(const as_host_view *h)
@@ -49,35 +38,12 @@ static char *open_ports(const as_host_view *h)
     return safe;
 }
 
-static char *managed_cell(const as_host_view *h)
-{
-    if (!h->managed)
-        return strdup("no");
-    if (!h->agent || !*h->agent)
-        return strdup("yes");
-    size_t n = strlen(h->agent) + sizeof "yes ()";
-    char *buf = malloc(n);
-    if (buf)
-        snprintf(buf, n, "yes (%s)", h->agent);
-    char *safe = buf ? term_safe(buf) : NULL;
-    free(buf);
-    return safe;
-}
-
-/* Cuts a terminal-safe (so ASCII) string to max characters, "..." marking the cut. */
-static void cut(char *s, size_t max)
-{
-    if (s && strlen(s) > max)
-        memcpy(s + max - 3, "...", 4);
-}
-
-/* name cut to OS_NAME_MAX, then suffix. */
+/* name, then suffix (the table cuts to the terminal, never the data). */
 static char *labelled(const char *name, const char *suffix)
 {
     char *safe = term_safe(name);
     if (!safe)
         return NULL;
-    cut(safe, OS_NAME_MAX);
     size_t n = strlen(safe) + strlen(suffix) + 1;
     char *d = malloc(n);
     if (d)
@@ -100,44 +66,6 @@ static char *os_cell(const as_host_view *h)
     char *cell = family ? labelled(family, " (passive)") : NULL;
     free(family);
     return cell;
-}
-
-static char *addr_cell(const as_host_view *h)
-{
-    char *safe = term_safe(h->address);
-    if (!safe || !h->firewall_suspect)
-        return safe;
-    size_t n = strlen(safe) + sizeof FW_MARK;
-    char *d = malloc(n);
-    if (d)
-        snprintf(d, n, "%s" FW_MARK, safe);
-    free(safe);
-    return d;
-}
-
-static int fill_row(char **row, const as_host_view *h)
-{
-    row[COL_ADDR] = addr_cell(h);
-    row[COL_NAME] = term_safe(h->name);
-    row[COL_STATE] = strdup(h->up ? "up" : "down");
-    row[COL_REASON] = term_safe(h->up_reason);
-    row[COL_OS] = os_cell(h);
-    row[COL_PORTS] = open_ports(h);
-    row[COL_MANAGED] = managed_cell(h);
-    /* Channels seen on a host a firewall or tarpit may answer for are not believed: "?". */
-    row[COL_DEPLOY] = h->firewall_suspect && h->deploy && *h->deploy ? strdup("?")
-                                                                      : term_safe(h->deploy);
-    for (int c = 0; c < NCOLS; c++)
-        if (!row[c])
-            return -1;
-    return 0;
-}
-
-static void write_row(FILE *out, char *const *row, const size_t *width)
-{
-    for (int c = 0; c < NCOLS - 1; c++)
-        fprintf(out, "%-*s  ", (int)width[c], row[c]);
-    fprintf(out, "%s\n", row[NCOLS - 1]);
 }
 
 static void write_header(FILE *out, const as_scan_view *v)
@@ -223,34 +151,12 @@ static int write_footnotes(const as_scan_view *v, FILE *out)
     return ret;
 }
 
-static int print_table(const as_scan_view *v, FILE *out)
+static int print_table(const as_scan_view *v, const as_hosts_opts *o, FILE *out)
 {
-    char **cells = calloc((v->nhosts + 1) * NCOLS, sizeof *cells);
-    if (!cells)
+    write_header(out, v);
+    if (as_hosts_table(v, o, os_cell, open_ports, out) != 0)
         return -1;
-    int ret = 0;
-    size_t width[NCOLS];
-    for (int c = 0; c < NCOLS; c++) {
-        cells[c] = (char *)col_title[c];
-        width[c] = strlen(col_title[c]);
-    }
-    for (size_t i = 0; i < v->nhosts && ret == 0; i++) {
-        char **row = cells + (i + 1) * NCOLS;
-        ret = fill_row(row, &v->hosts[i]);
-        for (int c = 0; c < NCOLS && ret == 0; c++)
-            if (strlen(row[c]) > width[c])
-                width[c] = strlen(row[c]);
-    }
-    if (ret == 0) {
-        write_header(out, v);
-        for (size_t i = 0; v->nhosts > 0 && i <= v->nhosts; i++)
-            write_row(out, cells + i * NCOLS, width);
-        ret = write_footnotes(v, out);
-    }
-    for (size_t i = NCOLS; i < (v->nhosts + 1) * NCOLS; i++)
-        free(cells[i]);
-    free(cells);
-    return ret;
+    return write_footnotes(v, out);
 }
 
 /* JSON keeps the text as stored (escaped, not replaced) when it is valid UTF-8; bytes that
@@ -371,10 +277,12 @@ static json_t *json_host(const as_host_view *h, int64_t scan_id)
     return o;
 }
 
-static int print_json(const as_scan_view *v, FILE *out)
+static int print_json(const as_scan_view *v, const as_hosts_opts *o, FILE *out)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < v->nhosts; i++) {
+        if (!as_hosts_keep(o, &v->hosts[i]))
+            continue;
         if (json_array_append_new(arr, json_host(&v->hosts[i], v->id)) < 0) {
             json_decref(arr);
             return -1;
@@ -392,6 +300,18 @@ static int print_json(const as_scan_view *v, FILE *out)
 int as_store_print_hosts(as_store *st, int64_t scan_id, const char *format, int all_hosts,
                          FILE *out, char *err, size_t errlen)
 {
+    as_hosts_opts o;
+    memset(&o, 0, sizeof o);
+    o.scan_id = scan_id;
+    o.format = format;
+    o.all_hosts = all_hosts;
+    return as_store_print_hosts_opts(st, &o, out, err, errlen);
+}
+
+int as_store_print_hosts_opts(as_store *st, const as_hosts_opts *o, FILE *out, char *err,
+                              size_t errlen)
+{
+    const char *format = o->format;
     int json = format && strcmp(format, "json") == 0;
     if (!json && (!format || strcmp(format, "table") != 0)) {
         char *safe = term_safe(format ? format : "");
@@ -402,13 +322,16 @@ int as_store_print_hosts(as_store *st, int64_t scan_id, const char *format, int 
         return -1;
     }
     as_scan_view v;
-    if (as_scan_view_load(st, scan_id, all_hosts, &v, err, errlen) < 0)
+    if (as_scan_view_load(st, o->scan_id, o->all_hosts, &v, err, errlen) < 0)
         return -1;
     errno = 0;
-    int rc = json ? print_json(&v, out) : print_table(&v, out);
+    int rc = o->gone ? as_hosts_gone(st, &v, json, out, err, errlen)
+             : json ? print_json(&v, o, out) : print_table(&v, o, out);
     as_scan_view_free(&v);
     if (rc == 0 && fflush(out) == 0 && !ferror(out))
         return 0;
+    if (rc == -2)
+        return -1;      /* a database error, err says which */
     if (err && errlen)
         snprintf(err, errlen, "writing the host list: %s",
                  errno ? strerror(errno) : "out of memory");

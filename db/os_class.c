@@ -104,11 +104,11 @@ static void family(const as_host_view *h, const as_port_table *deploy, as_os_cla
     }
     /* Mixed login ports (SSH on a Windows box) leave the TTL to decide. */
     int ttl = initial_ttl(h);
-    if (ttl == 64 || ttl == 128) {
+    if (ttl == 64 || ttl == 128 || ttl == 255) {
         c->family = ttl == 128 ? "windows" : "unix";
-        snprintf(c->basis, sizeof c->basis, "TTL %d", ttl);
-    } else if (ttl == 255)
-        snprintf(c->basis, sizeof c->basis, "TTL 255: network device or Solaris/AIX");
+        snprintf(c->basis, sizeof c->basis, "TTL %d%s", ttl,
+                 ttl == 255 ? ": network device or Solaris/AIX" : "");
+    }
 }
 
 static void device(const as_host_view *h, const as_port_table *deploy, as_os_class *c)

@@ -15,8 +15,9 @@ typedef struct as_os_class {
 
 /* In order, the first that speaks: the full OS match (its family and device type), the
  * passive SYN/ACK guess, the families of the open login ports (deploy table) when they
- * agree, tcp/135 open (MS RPC), the initial TTL (64 Unix-like, 128 Windows; 255 is network
- * gear or Solaris/AIX, so no family). deploy may be NULL. */
+ * agree, tcp/135 open (MS RPC), the initial TTL (64 Unix-like, 128 Windows, 255 network
+ * gear or Solaris/AIX: unix, the way to log in to either). The device class says which:
+ * a passive "network device" guess without an agent is network gear. deploy may be NULL. */
 void as_os_classify(const as_host_view *h, const as_port_table *deploy, as_os_class *c);
 
 #endif

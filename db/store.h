@@ -90,4 +90,22 @@ int64_t as_store_latest_scan(as_store *st, char *err, size_t errlen);
 int as_store_print_hosts(as_store *st, int64_t scan_id, const char *format, int all_hosts,
                          FILE *out, char *err, size_t errlen);
 
+/* `hosts` with its filters and output modes. */
+struct as_oui;
+typedef struct as_hosts_opts {
+    int64_t scan_id;            /* 0: the latest */
+    const char *format;         /* "table" or "json" */
+    int all_hosts;              /* also hosts that did not answer */
+    int raw;                    /* table without alignment, one space between cells */
+    int width;                  /* table: fit this many columns (a terminal's); 0: full values */
+    /* Filters, as export's: all that are set must hold. port: that TCP/UDP port open;
+     * os: a word (any case) in the best OS guess, its family or the passive guess. */
+    int managed, unmanaged, deployable, up_only, port;
+    const char *os;
+    int gone;                   /* instead: hosts seen up before this scan, not up in it */
+    const struct as_oui *oui;   /* MAC vendors for the table; NULL: no vendor column */
+} as_hosts_opts;
+int as_store_print_hosts_opts(as_store *st, const as_hosts_opts *o, FILE *out, char *err,
+                              size_t errlen);
+
 #endif

@@ -61,7 +61,7 @@ int cli_write_export(as_store *st, const as_export_opts *o, const char *path)
 
 static const char USAGE[] =
     "usage: agentscan export [--format csv|json|ndjson|nmap-xml|cmdb] [-o FILE] [--scan ID]\n"
-    "        [--since DATE|AGE|SCAN] [--managed|--unmanaged] [--deployable] [--up]\n"
+    "        [--since DATE|AGE|SCAN] [--managed|--unmanaged] [--deployable] [--up] [--gone]\n"
     "        [--deploy-table FILE] [--oui FILE] [--stylesheet URL] [--db PATH]\n"
     "  one host per row or object, the hosts of one scan (default: the latest)\n"
     "  --format FMT         csv (default), json, ndjson, nmap-xml or cmdb\n"
@@ -72,6 +72,8 @@ static const char USAGE[] =
     "  --unmanaged          hosts without an agent\n"
     "  --deployable         hosts with a deploy channel reachable\n"
     "  --up                 hosts that answered\n"
+    "  --gone               instead: machines seen up before the scan, not up in it (status\n"
+    "                       gone: a CMDB's retirements); csv, json, ndjson or cmdb\n"
     "  --deploy-table FILE  the login-port table (default: the installed deploy.tab)\n"
     "  --oui FILE           the IEEE MAC vendor registry (default: ieee-data's)\n"
     "  --stylesheet URL     nmap-xml: an xml-stylesheet line (nmap's --stylesheet)\n"
@@ -94,6 +96,8 @@ static int parse_flag(export_args *a, const char *arg)
         a->o.deployable = 1;
     else if (strcmp(arg, "--up") == 0)
         a->o.up_only = 1;
+    else if (strcmp(arg, "--gone") == 0)
+        a->o.gone = 1;
     else
         return 0;
     return 1;

@@ -15,6 +15,7 @@
 #include "probes/errors.h"
 #include "tools/sweep.h"
 #include "tools/cli.h"
+#include "tools/service_check.h"
 
 static void log_line(void *ctx, const char *msg)
 {
@@ -167,14 +168,62 @@ static void check_user(const as_job *job)
                "  install -d -o agentscan -g agentscan -m 0750 %s\n", dir, dir);
 }
 
+#ifndef AS_BINDIR
+#define AS_BINDIR "/usr/local/bin"
+#endif
+#ifndef AS_BUILD_DIR
+#define AS_BUILD_DIR "/nonexistent"
+#endif
+
+/* The binary the unit runs: --exec, else the installed one, else this one unless it lives
+ * in the build tree (a rebuild or a cleaned tree would break the timer). */
+static int unit_binary(const char *given, char *exe, size_t len)
+{
+    if (given) {
+        if (realpath(given, exe) == NULL || access(exe, X_OK) != 0)
+            return cli_fail(2, "--exec %s: not an executable file", given);
+        return 0;
+    }
+    if (access(AS_BINDIR "/agentscan", X_OK) == 0) {
+        snprintf(exe, len, "%s", AS_BINDIR "/agentscan");
+        return 0;
+    }
+    ssize_t n = readlink("/proc/self/exe", exe, len - 1);
+    if (n <= 0)
+        return cli_fail(1, "cannot find this program's path; name it with --exec PATH");
+    exe[n] = '\0';
+    size_t b = strlen(AS_BUILD_DIR);
+    if (strncmp(exe, AS_BUILD_DIR, b) == 0 && exe[b] == '/')
+        return cli_fail(2, "this agentscan runs from its build tree (%s) and none is installed "
+                        "at %s: install it first (cmake --install build), or name the binary "
+                        "the unit should run with --exec PATH", exe, AS_BINDIR "/agentscan");
+    return 0;
+}
+
+/* Everything the unit reads or writes must be visible inside its sandbox. */
+static int unit_paths(const as_job *j, const char *exe, const char *conf)
+{
+    const char *paths[] = {exe, conf, as_job_get(j, AS_OPT_DB), as_job_get(j, AS_OPT_ON_CHANGE_FILE)};
+    const char *what[] = {"the binary", "the configuration", "the database", "on-change-file"};
+    char why[1024];
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (paths[i] && as_unit_path_visible(paths[i], why, sizeof why) != 0)
+            return cli_fail(2, "job '%s': %s: %s", j->name, what[i], why);
+    return 0;
+}
+
 /* Writes the units and drop-ins of one job, then enables its timer (unless told not to). */
-static int install(const as_config *cfg, const as_job *j, const char *unit_dir, int enable)
+static int install(const as_config *cfg, const as_job *j, const char *unit_dir, int enable,
+                   const char *exec_path)
 {
     char exe[PATH_MAX], conf[PATH_MAX], err[1024];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 || realpath(cfg->path, conf) == NULL)
-        return cli_fail(1, "cannot find this program's or the configuration's path");
-    exe[n] = '\0';
+    if (realpath(cfg->path, conf) == NULL)
+        return cli_fail(1, "cannot find the configuration's path");
+    int brc = unit_binary(exec_path, exe, sizeof exe);
+    if (brc == 0)
+        brc = unit_paths(j, exe, conf);
+    if (brc != 0)
+        return brc;
     char *cal[] = {"systemd-analyze", "calendar", (char *)as_job_get(j, AS_OPT_SCHEDULE), NULL};
     if (access("/usr/bin/systemd-analyze", X_OK) == 0 && run(cal, 1) != 0)
         return cli_fail(2, "job '%s': systemd rejects schedule '%s'", j->name, cal[2]);
@@ -208,15 +257,19 @@ static int install(const as_config *cfg, const as_job *j, const char *unit_dir, 
 }
 
 #define TIMER_USAGE "usage: agentscan install-timer JOB [--config FILE] [--unit-dir DIR] [--no-enable]\n" \
+    "        [--exec PATH]\n" \
     "  writes and enables the systemd timer that runs 'agentscan sweep JOB' on its schedule\n" \
     "  --config FILE    the configuration file the job is in\n" \
     "  --unit-dir DIR   where the units go (default /etc/systemd/system)\n" \
     "  --no-enable      write the units, do not enable the timer\n" \
+    "  --exec PATH      the agentscan binary the unit runs (default: the installed one)\n" \
+    "  refused, with the reason: a binary in the build tree, and a binary, configuration or\n" \
+    "  database under /tmp, /var/tmp (PrivateTmp), /home, /root or /run/user (ProtectHome)\n" \
     "exit: 0 ok, 1 failure, 2 bad usage or configuration"
 
 int cli_install_timer(int argc, char **argv)
 {
-    const char *path = NULL, *job = NULL, *unit_dir = "/etc/systemd/system", *v;
+    const char *path = NULL, *job = NULL, *unit_dir = "/etc/systemd/system", *exec_path = NULL, *v;
     int enable = 1;
     for (int i = 1; i < argc; i++) {
         int r;
@@ -224,6 +277,8 @@ int cli_install_timer(int argc, char **argv)
             path = v;
         else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--unit-dir", &v)) > 0)
             unit_dir = v;
+        else if (r == 0 && (r = cli_opt_value(argc, argv, &i, "--exec", &v)) > 0)
+            exec_path = v;
         else if (r < 0)
             return cli_fail(2, "option '%s' needs a value", argv[i]);
         else if (strcmp(argv[i], "--no-enable") == 0)
@@ -241,7 +296,7 @@ int cli_install_timer(int argc, char **argv)
     if (cli_load_config(path, &cfg) != 0)
         return 2;
     const as_job *j = as_config_job(&cfg, job);
-    int rc = j ? install(&cfg, j, unit_dir, enable) : cli_fail(2, "no job '%s' in %s", job, cfg.path);
+    int rc = j ? install(&cfg, j, unit_dir, enable, exec_path) : cli_fail(2, "no job '%s' in %s", job, cfg.path);
     as_config_free(&cfg);
     return rc;
 }

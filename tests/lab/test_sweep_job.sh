@@ -154,10 +154,19 @@ check "the lock is released" test -z "$(lock_pid slow)"
 
 say "install-timer: units and drop-ins systemd accepts"
 mkdir -p "$X/units"
-check "install-timer --no-enable" "$A" install-timer lab --config "$X/sweep.conf" --unit-dir "$X/units" --no-enable
+# The lab's files are under /tmp, which the unit (PrivateTmp) cannot see: refused, saying so.
+"$A" install-timer lab --config "$X/sweep.conf" --unit-dir "$X/units" --no-enable --exec "$A" \
+    >/dev/null 2>"$X/it.err"
+check "install-timer refuses a configuration under /tmp" grep -q "PrivateTmp" "$X/it.err"
+# A gateway's layout: configuration and database outside the unit's hidden paths.
+G=$(mktemp -d "$AS_BUILD_DIR/install-timer-test.XXXXXX")
+sed -e "s|^db = .*|db = $G/%j.db|" -e "s|^on-change-file = .*|on-change-file = $G/%j.changes.json|" \
+    "$X/sweep.conf" >"$G/sweep.conf"
+check "install-timer --no-enable" "$A" install-timer lab --config "$G/sweep.conf" --unit-dir "$X/units" --no-enable --exec "$A"
 check "the timer drop-in has the schedule" grep -qx "OnCalendar=daily" "$X/units/agentscan-sweep@lab.timer.d/agentscan.conf"
-check "the service drop-in opens the database directory" grep -qx "ReadWritePaths=$X" "$X/units/agentscan-sweep@lab.service.d/agentscan.conf"
+check "the service drop-in opens the database directory" grep -qx "ReadWritePaths=$G" "$X/units/agentscan-sweep@lab.service.d/agentscan.conf"
 if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify" timeout 60 systemd-analyze verify "$X/units/agentscan-sweep@lab.service" "$X/units/agentscan-sweep@lab.timer"
 fi
+rm -rf "$G"
 finish

@@ -107,6 +107,29 @@ START_TEST(one_classifier)
 }
 END_TEST
 
+/* Retirements: what the first scan saw and the second did not, with host id and status. */
+START_TEST(gone_for_the_cmdb)
+{
+    int64_t id = scan2();
+    as_export_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = AS_EXPORT_CMDB;
+    o.scan_id = id;
+    o.gone = 1;
+    char *c = export_to_string(&o, NULL);
+    ck_assert_msg(strstr(c, "\"ip_address\": \"198.18.1.10\"") && strstr(c, "\"status\": \"gone\""),
+                  "%s", c);
+    ck_assert_ptr_null(strstr(c, "198.18.5."));
+    ck_assert_ptr_nonnull(strstr(c, "\"host_id\": "));
+    free(c);
+    o.format = AS_EXPORT_CSV;
+    c = export_to_string(&o, NULL);
+    ck_assert_msg(strncmp(c, "host_id,address,dns_name,status,last_seen,seen_count\r\n", 53) == 0, "%s", c);
+    ck_assert_ptr_nonnull(strstr(c, ",198.18.1.10,managed.lab,gone,"));
+    free(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cmdb_identity");
@@ -115,6 +138,7 @@ int main(void)
     tcase_add_test(tc, fqdn_names_never_merge);
     tcase_add_test(tc, host_id_everywhere);
     tcase_add_test(tc, one_classifier);
+    tcase_add_test(tc, gone_for_the_cmdb);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -320,30 +320,36 @@ START_TEST(table_lines)
     int rc;
     char *text = print(scan_id, "table", 0, &rc);
     ck_assert_msg(rc == 0, "%s", err);
+    if (getenv("AS_SHOW"))
+        fputs(text, stderr);
     ck_assert_int_eq(count_lines(text), 6);   /* header, titles, three hosts, a footnote */
     ck_assert_str_eq(line(text, 0), "scan 1 (complete, started 2023-11-14T22:13:20Z), "
                                     "3 hosts up");
+    /* not fitted to a terminal (printed to a file): every value whole, columns drawn by
+     * libsmartcols two spaces apart; a MAC column because one host has a MAC */
     ck_assert_str_eq(line(text, 1),
-                     "ADDRESS      NAME             STATE  REASON      OS                      "
-                     "                        OPEN PORTS         MANAGED                       "
-                     "            DEPLOY");
-    /* "!": a firewall may answer for it; its OS name's controls replaced */
+                     "ADDRESS      NAME                      MAC                STATE  REASON      "
+                     "OS                                                                 OPEN PORT"
+                     "S         MANAGED        DEPLOY");
+    /* "!": a firewall may answer for it; the name's \DDD escapes that are not printable
+     * UTF-8 stay escaped, the OS name's controls replaced */
     ck_assert_str_eq(line(text, 2),
-                     "198.18.1.9!  evil?[31m?name?  up     reset       <b>\"x\"&amp;?[2J? (50%) "
-                     "                         -                  no                            "
-                     "            -");
-    /* the best guess, cut to 40 characters */
+                     "198.18.1.9!  evil\\027[31m\\010name\\195  -                  up     reset     "
+                     "  <b>\"x\"&amp;?[2J? (50%)                                             -     "
+                     "             no             -");
+    /* the best guess whole; the agent by its short name (JSON has the full one) */
     ck_assert_str_eq(line(text, 3),
-                     "198.18.1.10  managed.lab      up     echo-reply  Linux 5.0 - 5.14 (Debian 1"
-                     "1 \"bullseye... (95%)  22,80,1002,53/udp  yes (Opsware/HP Server Automati"
-                     "on agent)  ssh,smb");
+                     "198.18.1.10  managed.lab               02:00:00:00:00:0a  up     echo-reply  "
+                     "Linux 5.0 - 5.14 (Debian 11 \"bullseye\" or Ubuntu 20.04 LTS) (95%)  22,80,1"
+                     "002,53/udp  yes (Opsware)  ssh,smb");
     /* no full detection: the passive guess's family */
     ck_assert_str_eq(line(text, 4),
-                     "198.18.2.1   -                up     syn-ack     Windows (passive)         "
-                     "                      -                  no                              "
-                     "          -");
+                     "198.18.2.1   -                         -                  up     syn-ack     "
+                     "Windows (passive)                                                  -        "
+                     "          no             -");
+    /* valid UTF-8 prints as itself, controls do not */
     ck_assert_str_eq(line(text, 5), "! replies may come from a firewall, not the hosts: "
-                                    "TTL \"64\" <&> ?[31m?forged??");
+                                    "TTL \"64\" <&> ?[31m?forged\xc3\xa9");
     ck_assert_ptr_null(strchr(text, '\x1b'));
     free(text);
 }
