@@ -63,12 +63,13 @@ void as_scan_view_free(as_scan_view *v)
     memset(v, 0, sizeof *v);
 }
 
-/* Grows an array by doubling; returns 0, or -1 with the array untouched. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+/* Grows an array by doubling from first elements; returns 0, or -1 with the array
+ * untouched. Per-host arrays start small: 64 ports per host made 50,000 hosts cost 150 MB. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elem, size_t first)
 {
     if (n < *cap)
         return 0;
-    size_t ncap = *cap ? *cap * 2 : 64;
+    size_t ncap = *cap ? *cap * 2 : first;
     void *p = realloc(*arr, ncap * elem);
     if (!p)
         return -1;
@@ -165,7 +166,7 @@ static int load_hosts(as_store *st, as_scan_view *v, int all_hosts, char *err, s
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&v->hosts, &cap, v->nhosts, sizeof *v->hosts) < 0)
+        if (grow((void **)&v->hosts, &cap, v->nhosts, sizeof *v->hosts, 64) < 0)
             break;
         as_host_view *h = &v->hosts[v->nhosts++];
         if (read_host(s, h) < 0)
@@ -188,7 +189,7 @@ static int cmp_host_id(const void *key, const void *elem)
 
 static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    if (grow((void **)&h->ports, cap, h->nports, sizeof *h->ports) < 0)
+    if (grow((void **)&h->ports, cap, h->nports, sizeof *h->ports, 8) < 0)
         return -1;
     int oom = 0;
     as_port_view *p = &h->ports[h->nports++];
@@ -203,7 +204,7 @@ static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 
 static int read_os(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    if (grow((void **)&h->os, cap, h->nos, sizeof *h->os) < 0)
+    if (grow((void **)&h->os, cap, h->nos, sizeof *h->os, 4) < 0)
         return -1;
     int oom = 0;
     as_os_view *o = &h->os[h->nos++];
