@@ -175,7 +175,7 @@ static int cmp_host_id(const void *key, const void *elem)
 
 static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    if (AS_VEC_RESERVE(h->ports, *cap, h->nports + 1) != 0)
+    if (AS_VEC_RESERVE_FROM(h->ports, *cap, h->nports + 1, 8) != 0)
         return -1;
     int oom = 0;
     as_port_view *p = &h->ports[h->nports++];
@@ -190,7 +190,7 @@ static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 
 static int read_os(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
-    if (AS_VEC_RESERVE(h->os, *cap, h->nos + 1) != 0)
+    if (AS_VEC_RESERVE_FROM(h->os, *cap, h->nos + 1, 4) != 0)
         return -1;
     int oom = 0;
     as_os_view *o = &h->os[h->nos++];

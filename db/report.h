@@ -21,7 +21,7 @@ typedef struct as_report_opts {
 } as_report_opts;
 
 /* Writes the page to out. Reads in one transaction; st may be read-only
- * (as_store_open_ro). Returns 0, or -1 with err naming what failed. */
+ * (as_store_open_read). Returns 0, or -1 with err naming what failed. */
 int as_report_html(as_store *st, const as_report_opts *o, FILE *out, char *err, size_t errlen);
 
 /* The same into path, replaced atomically: a temporary file in path's directory, then

@@ -1,93 +1,17 @@
-/* report_html.c — the report page, streamed through libxml2's text writer: the head with
- * its CSP, the summary, the network's picture, the firewall requests, the changes and the
- * hosts table. Markup is never pasted together from strings: the writer escapes. */
+/* report_html.c — the report page: the head with its CSP, the summary, the network's
+ * picture and the firewall requests, then the changes and hosts (report_hosts.c). Markup is
+ * never pasted together from strings: libxml2's writer escapes (report_writer.c). */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/export_internal.h"
 #include "db/report_internal.h"
 #include "db/when.h"
 
 #ifndef AS_VERSION
 #define AS_VERSION "unknown"
 #endif
-
-void rp_open(rp_writer *w, const char *name)
-{
-    if (!w->err && xmlTextWriterStartElement(w->w, BAD_CAST name) < 0)
-        w->err = 1;
-}
-
-void rp_close(rp_writer *w)
-{
-    if (!w->err && xmlTextWriterFullEndElement(w->w) < 0)
-        w->err = 1;
-}
-
-void rp_close_void(rp_writer *w)
-{
-    if (!w->err && xmlTextWriterEndElement(w->w) < 0)
-        w->err = 1;
-}
-
-void rp_text(rp_writer *w, const char *text)
-{
-    if (w->err || !text || !*text)
-        return;
-    char *c = as_text_clean(text, 2);
-    if (!c || xmlTextWriterWriteString(w->w, BAD_CAST c) < 0)
-        w->err = 1;
-    free(c);
-}
-
-static char *vformat(const char *fmt, va_list ap)
-{
-    char *s = NULL;
-    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
-}
-
-void rp_textf(rp_writer *w, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
-    va_end(ap);
-    if (!s)
-        w->err = 1;
-    rp_text(w, s);
-    free(s);
-}
-
-void rp_attr(rp_writer *w, const char *name, const char *fmt, ...)
-{
-    if (w->err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
-    va_end(ap);
-    char *c = s ? as_text_clean(s, 2) : NULL;
-    if (!c || xmlTextWriterWriteAttribute(w->w, BAD_CAST name, BAD_CAST c) < 0)
-        w->err = 1;
-    free(c);
-    free(s);
-}
-
-void rp_el(rp_writer *w, const char *name, const char *text)
-{
-    rp_open(w, name);
-    rp_text(w, text);
-    rp_close(w);
-}
-
-void rp_raw(rp_writer *w, const char *trusted)
-{
-    if (!w->err && xmlTextWriterWriteRaw(w->w, BAD_CAST trusted) < 0)
-        w->err = 1;
-}
 
 static void el_num(rp_writer *w, const char *name, long long n)
 {
@@ -365,180 +289,6 @@ static void firewall(rp_writer *w, const rp_model *m)
     rp_raw(w, "\n");
 }
 
-static void change_detail(const as_change *c, char *buf, size_t len)
-{
-    switch (c->kind) {
-    case AS_CH_MOVED:
-        snprintf(buf, len, "from %s", c->from);
-        break;
-    case AS_CH_PORT:
-        snprintf(buf, len, "%d/%s %s -> %s", c->port, c->proto, c->from, c->to);
-        break;
-    case AS_CH_OS:
-    case AS_CH_NAME:
-        snprintf(buf, len, "%s -> %s", c->from, c->to);
-        break;
-    default:
-        snprintf(buf, len, "%s", c->to ? c->to : c->from ? c->from : "");
-    }
-}
-
-static void changes(rp_writer *w, const rp_model *m)
-{
-    rp_open(w, "section");
-    rp_attr(w, "id", "changes");
-    if (!m->have_diff) {
-        rp_el(w, "h2", "Changes");
-        rp_el(w, "p", "No earlier complete scan of these targets to compare with.");
-        rp_close(w);
-        return;
-    }
-    const as_diff *d = &m->diff;
-    char when[40];
-    iso(d->a.started, when, sizeof when);
-    rp_open(w, "h2");
-    rp_textf(w, "Changes since scan %lld (%s)", (long long)d->a.id, when);
-    rp_close(w);
-    if (!d->gone_reported)
-        rp_el(w, "p", "This scan is not complete or its covered addresses are unknown: no host "
-              "is reported gone.");
-    if (d->n == 0) {
-        rp_el(w, "p", "No change.");
-        rp_close(w);
-        return;
-    }
-    rp_open(w, "table");
-    rp_attr(w, "id", "change-list");
-    rp_open(w, "tr");
-    const char *cols[] = {"change", "address", "name", "detail"};
-    for (size_t i = 0; i < 4; i++)
-        rp_el(w, "th", cols[i]);
-    rp_close(w);
-    for (size_t i = 0; i < d->n; i++) {
-        const as_change *c = &d->c[i];
-        char buf[1024];
-        change_detail(c, buf, sizeof buf);
-        rp_open(w, "tr");
-        rp_attr(w, "class", "ch-%s", as_change_name(c->kind));
-        rp_el(w, "td", as_change_name(c->kind));
-        rp_el(w, "td", c->h->address);
-        rp_el(w, "td", host_name(c->h));
-        rp_el(w, "td", buf);
-        rp_close(w);
-    }
-    rp_close(w);
-    rp_close(w);
-    rp_raw(w, "\n");
-}
-
-/* "22,80,443" of the open ports (proto suffixed when not TCP). */
-static void open_ports(const as_host_view *h, char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < h->nports && used < len; i++)
-        if (strcmp(h->ports[i].state, "open") == 0) {
-            int tcp = strcmp(h->ports[i].proto, "tcp") == 0;
-            int n = snprintf(buf + used, len - used, "%s%d%s%s", used ? "," : "",
-                             h->ports[i].port, tcp ? "" : "/", tcp ? "" : h->ports[i].proto);
-            used += n > 0 ? (size_t)n : 0;
-        }
-}
-
-static void filtered_login(const dr_host *d, char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < d->nlogin && used < len; i++)
-        if (strcmp(d->login[i].p->state, "filtered") == 0) {
-            int n = snprintf(buf + used, len - used, "%s%d (%s)", used ? ", " : "",
-                             d->login[i].p->port, d->login[i].channel);
-            used += n > 0 ? (size_t)n : 0;
-        }
-}
-
-static void host_row(rp_writer *w, const dr_host *d)
-{
-    const as_host_view *h = d->h;
-    enum rp_state s = rp_host_state(d);
-    char buf[1024];
-    int acc, oom = 0;
-    char *os = as_x_os_name(h, &acc, &oom);
-    rp_open(w, "tr");
-    rp_attr(w, "class", "st-%s", rp_state_name(s));
-    rp_open(w, "td");
-    rp_attr(w, "data-sort", "%u", (unsigned)h->ip);
-    rp_text(w, h->address);
-    rp_close(w);
-    rp_open(w, "td");
-    rp_attr(w, "class", "wrap");
-    rp_text(w, host_name(h));
-    rp_close(w);
-    rp_open(w, "td");
-    rp_open(w, "i");
-    rp_attr(w, "class", "key s-%s", rp_state_name(s));
-    rp_close(w);
-    rp_text(w, d->partly ? "deployable, partly blocked" : rp_state_label(s));
-    rp_close(w);
-    if (os && acc >= 0)
-        snprintf(buf, sizeof buf, "%s (%d%%)", os, acc);
-    else
-        snprintf(buf, sizeof buf, "%s", os ? os : "");
-    rp_el(w, "td", buf);
-    free(os);
-    open_ports(h, buf, sizeof buf);
-    rp_el(w, "td", buf);
-    rp_el(w, "td", h->managed ? h->agent : "");
-    rp_el(w, "td", h->deploy);
-    filtered_login(d, buf, sizeof buf);
-    rp_el(w, "td", buf);
-    snprintf(buf, sizeof buf, "%s%s%s%s%s", d->rule, d->rule[0] && d->liveness[0] ? "; " : "",
-             d->liveness, h->firewall_suspect && (d->rule[0] || d->liveness[0]) ? "; " : "",
-             h->firewall_suspect ? (h->firewall_note && *h->firewall_note ? h->firewall_note
-                                    : "replies may come from a firewall") : "");
-    rp_open(w, "td");
-    rp_attr(w, "class", "wrap");
-    rp_text(w, buf);
-    rp_close(w);
-    rp_close(w);
-    rp_raw(w, "\n");
-    if (oom)
-        w->err = 1;
-}
-
-static void hosts(rp_writer *w, const rp_model *m)
-{
-    rp_open(w, "section");
-    rp_attr(w, "id", "hosts-section");
-    rp_open(w, "h2");
-    rp_textf(w, "Hosts (%zu up)", m->dr.n);
-    rp_close(w);
-    rp_open(w, "input");
-    rp_attr(w, "id", "filter");
-    rp_attr(w, "type", "search");
-    rp_attr(w, "placeholder", "filter: address, name, OS, port, status...");
-    rp_attr(w, "aria-label", "filter the hosts");
-    rp_attr(w, "hidden", "hidden");
-    rp_close_void(w);
-    rp_open(w, "table");
-    rp_attr(w, "id", "hosts");
-    rp_open(w, "thead");
-    rp_open(w, "tr");
-    const char *cols[] = {"address", "name", "status", "OS", "open ports", "agent",
-                          "login channels", "filtered login ports", "rule / notes"};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        rp_el(w, "th", cols[i]);
-    rp_close(w);
-    rp_close(w);
-    rp_open(w, "tbody");
-    rp_raw(w, "\n");
-    for (size_t i = 0; i < m->dr.n && !w->err; i++)
-        host_row(w, &m->dr.hosts[i]);
-    rp_close(w);
-    rp_close(w);
-    rp_close(w);
-}
-
 static void body(rp_writer *w, const rp_model *m)
 {
     char when[40];
@@ -556,8 +306,8 @@ static void body(rp_writer *w, const rp_model *m)
     summary(w, m);
     network(w, m);
     firewall(w, m);
-    changes(w, m);
-    hosts(w, m);
+    rp_html_changes(w, m);
+    rp_html_hosts(w, m);
     rp_open(w, "script");
     rp_raw(w, rp_js);
     rp_close(w);

@@ -96,7 +96,7 @@ void rp_rule_targets(const rp_model *m, const rp_rule *r, char *buf, size_t len)
  * attribute is escaped by the writer, never by us; 0, or -1 when writing failed. */
 int rp_html_write(const rp_model *m, FILE *out);
 
-/* The writer's building blocks (report_html.c), shared with report_svg.c. Text is first
+/* The writer's building blocks (report_writer.c), shared by the page's parts. Text is first
  * cleaned of control bytes and invalid UTF-8 (as_text_clean); a failure is remembered in
  * err and later calls do nothing. Non-void elements always get an end tag (<td></td>):
  * HTML does not know <td/>. */
@@ -113,6 +113,10 @@ void rp_attr(rp_writer *w, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void rp_el(rp_writer *w, const char *name, const char *text);   /* <name>text</name> */
 void rp_raw(rp_writer *w, const char *trusted);  /* our own constants only: newlines, CSS, JS */
+
+/* report_hosts.c: the changes and the hosts table. */
+void rp_html_changes(rp_writer *w, const rp_model *m);
+void rp_html_hosts(rp_writer *w, const rp_model *m);
 
 /* report_svg.c */
 void rp_svg_defs(rp_writer *w);     /* once, before the first grid */

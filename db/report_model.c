@@ -116,7 +116,10 @@ static int tally(rp_model *m)
 /* Hosts come sorted by address: one pass cuts them into /24s. */
 static int build_nets(rp_model *m)
 {
-    m->nets = calloc(m->dr.n ? m->dr.n : 1, sizeof *m->nets);
+    size_t n = 0;
+    for (size_t i = 0; i < m->dr.n; i++)
+        n += i == 0 || (m->dr.hosts[i].h->ip ^ m->dr.hosts[i - 1].h->ip) > 0xff;
+    m->nets = calloc(n ? n : 1, sizeof *m->nets);
     if (!m->nets)
         return -1;
     rp_net *cur = NULL;

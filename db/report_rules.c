@@ -7,9 +7,10 @@
 
 #include "db/report_internal.h"
 
-static rp_rule *find(rp_model *m, const dr_host *d, uint32_t net)
+/* Hosts come in address order, so a host's rule can only be among those its /24 started. */
+static rp_rule *find(rp_model *m, const dr_host *d, uint32_t net, size_t from)
 {
-    for (size_t i = 0; i < m->nrules; i++) {
+    for (size_t i = from; i < m->nrules; i++) {
         rp_rule *r = &m->rules[i];
         if (r->net == net && strcmp(r->ports, d->rule_ports) == 0 &&
             strcmp(r->channel, d->rule_channel) == 0 && strcmp(r->from, m->dr.source) == 0)
@@ -47,15 +48,23 @@ static int cmp_rule(const void *a, const void *b)
  * rule. Hosts arrive in address order, so each rule's list stays sorted. */
 int rp_rules_group(rp_model *m)
 {
-    m->rules = calloc(m->dr.n ? m->dr.n : 1, sizeof *m->rules);
+    size_t blocked = 0;
+    for (size_t i = 0; i < m->dr.n; i++)
+        blocked += m->dr.hosts[i].status != DR_MANAGED &&
+                   m->dr.hosts[i].status != DR_DEPLOYABLE && m->dr.hosts[i].rule[0];
+    m->rules = calloc(blocked ? blocked : 1, sizeof *m->rules);   /* at most one per host */
     if (!m->rules)
         return -1;
+    size_t from = 0;
+    uint32_t cur = 0;
     for (size_t i = 0; i < m->dr.n; i++) {
         const dr_host *d = &m->dr.hosts[i];
         if (d->status == DR_MANAGED || d->status == DR_DEPLOYABLE || !d->rule[0])
             continue;
         uint32_t net = d->h->ip & 0xffffff00u;
-        rp_rule *r = find(m, d, net);
+        if (net != cur || m->nrules == 0)
+            from = m->nrules, cur = net;
+        rp_rule *r = find(m, d, net, from);
         if (!r) {
             r = &m->rules[m->nrules++];
             snprintf(r->from, sizeof r->from, "%s", m->dr.source);

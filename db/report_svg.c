@@ -281,7 +281,7 @@ void rp_svg_trend(rp_writer *w, const rp_model *m)
     }
     const struct { int x, y; const char *t; } labels[] = {
         {2, PAD - 4, NULL}, {PAD, TH - 8, first}, {TW - PAD - 140, TH - 8, last}};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < (m->npoints > 1 ? 3u : 2u); i++) {   /* one sweep: one date */
         rp_open(w, "text");
         rp_attr(w, "x", "%d", labels[i].x);
         rp_attr(w, "y", "%d", labels[i].y);

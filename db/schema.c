@@ -268,26 +268,6 @@ int as_schema_apply(as_store *st, char *err, size_t errlen)
     return exec(st, "PRAGMA foreign_keys = ON", err, errlen);
 }
 
-int as_schema_check_current(as_store *st, char *err, size_t errlen)
-{
-    int version;
-    if (check_version(st, &version, err, errlen) < 0)
-        return -1;
-    if (version == 0) {
-        as_db_errf(st, err, errlen, "empty database, no scans yet (`agentscan scan TARGETS "
-                   "--db %s` adds one)", st->path);
-        return -1;
-    }
-    if (version < SCHEMA_VERSION) {
-        as_db_errf(st, err, errlen, "schema version %d is older than %d and this command only "
-                   "reads; run `agentscan hosts --db %s` once to migrate the file", version,
-                   SCHEMA_VERSION, st->path);
-        return -1;
-    }
-    /* Belt and braces: the connection refuses writes even where the file would allow them. */
-    return exec(st, "PRAGMA query_only = 1", err, errlen);
-}
-
 static const char *const stmt_sql[AS_STMT_COUNT] = {
     [AS_STMT_SAVEPOINT] = "SAVEPOINT as_host",
     [AS_STMT_RELEASE] = "RELEASE as_host",

@@ -129,44 +129,11 @@ static int check_path(const as_store *st, int create, char *err, size_t errlen)
     return 0;
 }
 
-static int exists(const char *path, const char *suffix)
-{
-    char buf[4096];
-    struct stat sb;
-    return snprintf(buf, sizeof buf, "%s%s", path, suffix) < (int)sizeof buf && stat(buf, &sb) == 0;
-}
-
-/* A read-only URI for path. A read-only connection to a WAL database creates the -wal and
- * -shm files when they are missing (and leaves them behind); they are missing only when no
- * connection has the file open, and then the main file holds every committed transaction,
- * so it is opened as immutable: SQLite reads it without its WAL machinery, creating
- * nothing. A scan that starts meanwhile is not seen. */
-static char *ro_uri(const char *path)
-{
-    int immutable = !exists(path, "-wal") || !exists(path, "-shm");
-    size_t n = strlen(path);
-    char *uri = malloc(3 * n + 32), *w = uri;
-    if (!uri)
-        return NULL;
-    w += sprintf(w, "file:");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-        w += *p == '%' || *p == '?' || *p == '#' ? sprintf(w, "%%%02X", *p) : sprintf(w, "%c", *p);
-    sprintf(w, "?%s", immutable ? "immutable=1" : "mode=ro");
-    return uri;
-}
-
-/* create: 1 create if missing, 0 must exist, -1 must exist and is opened read-only. */
+/* create: 1 create if missing, 0 must exist (readers: as_store_open_read). */
 static int open_db(as_store *st, int create, char *err, size_t errlen)
 {
-    int flags = create < 0 ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                           : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    char *uri = create < 0 ? ro_uri(st->path) : NULL;
-    if (create < 0 && !uri) {
-        as_db_errf(st, err, errlen, "out of memory");
-        return -1;
-    }
-    int rc = sqlite3_open_v2(uri ? uri : st->path, &st->db, flags, NULL);
-    free(uri);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
     if (rc != SQLITE_OK) {
         int sys = st->db ? sqlite3_system_errno(st->db) : 0;
         if (sys != 0)
@@ -178,7 +145,7 @@ static int open_db(as_store *st, int create, char *err, size_t errlen)
     }
     /* SQLite quietly falls back to read-only when the file is not writable; a scan would
      * then fail at its first insert, far from the cause. */
-    if (create > 0 && sqlite3_db_readonly(st->db, "main") == 1) {
+    if (create && sqlite3_db_readonly(st->db, "main") == 1) {
         as_db_errf(st, err, errlen, "cannot open for writing: %s (%s)", strerror(EACCES),
                    as_db_hint(SQLITE_READONLY));
         return -1;
@@ -237,22 +204,14 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
         as_store_close(st);
         return -1;
     }
-    st->reader = create < 0;
-    if (check_path(st, create > 0, err, errlen) < 0 || open_db(st, create, err, errlen) < 0 ||
-        (create < 0 ? as_schema_check_current(st, err, errlen) < 0
-                    : as_schema_apply(st, err, errlen) < 0) ||
-        remember_file(st, err, errlen) < 0 || as_runner_reap(st, err, errlen) < 0 ||
-        (create >= 0 && as_schema_prepare(st, err, errlen) < 0)) {
+    if (check_path(st, create, err, errlen) < 0 || open_db(st, create, err, errlen) < 0 ||
+        as_schema_apply(st, err, errlen) < 0 || remember_file(st, err, errlen) < 0 ||
+        as_runner_reap(st, err, errlen) < 0 || as_schema_prepare(st, err, errlen) < 0) {
         as_store_close(st);
         return -1;
     }
     *out = st;
     return 0;
-}
-
-int as_store_open_ro(as_store **out, const char *path, char *err, size_t errlen)
-{
-    return as_store_open(out, path, -1, err, errlen);
 }
 
 /* Runs a statement that returns no rows, once; the caller binds before. */

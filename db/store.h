@@ -16,10 +16,6 @@ enum as_scan_status { AS_SCAN_RUNNING = 0, AS_SCAN_COMPLETE, AS_SCAN_INTERRUPTED
  * Applies migrations up to the current schema version (PRAGMA user_version), WAL mode,
  * busy timeout. A file that is not an agentscan database, or of a newer schema, is an error. */
 int as_store_open(as_store **out, const char *path, int create, char *err, size_t errlen);
-/* Read-only, for readers that must leave the file as it is (the HTML report): never creates
- * the file or a table, never migrates (an older schema is an error that says how to
- * migrate), and the store's write functions fail on it. */
-int as_store_open_ro(as_store **out, const char *path, char *err, size_t errlen);
 void as_store_close(as_store *st);
 
 /* Opens an existing store for reading only (hosts, export, diff, reports): creates no file,

@@ -51,8 +51,6 @@ const char *as_db_hint(int rc);
 /* Brings the schema to the current version, or refuses a file that is not ours. */
 int as_schema_apply(as_store *st, char *err, size_t errlen);
 int as_schema_prepare(as_store *st, char *err, size_t errlen);
-/* For read-only opens: the file must be at the current version; nothing is written. */
-int as_schema_check_current(as_store *st, char *err, size_t errlen);
 /* The schema version this build writes (PRAGMA user_version after the last migration). */
 int as_schema_version(void);
 

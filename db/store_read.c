@@ -177,6 +177,8 @@ int as_store_open_read(as_store **out, const char *path, char *err, size_t errle
             snprintf(err, errlen, "database %s: out of memory", path ? path : "?");
         return -AS_ERR_DB;
     }
+    st->fd = -1;
+    st->reader = 1;
     int wal = 0, rc;
     if (!path || !*path) {
         as_db_errf(st, err, errlen, "empty path (give a file name with --db PATH)");
@@ -184,8 +186,8 @@ int as_store_open_read(as_store **out, const char *path, char *err, size_t errle
     } else if ((rc = check_file(st, &wal, err, errlen)) == 0 &&
                (rc = open_uri(st, wal, err, errlen)) == 0 &&
                (rc = check_schema(st, err, errlen)) == 0 &&
-               as_schema_prepare(st, err, errlen) != 0)
-        rc = -AS_ERR_DB;
+               (as_runner_reap(st, err, errlen) != 0 || as_schema_prepare(st, err, errlen) != 0))
+        rc = -AS_ERR_DB;     /* a scan whose process is gone reads as interrupted */
     if (rc != 0) {
         as_store_close(st);
         return rc;

@@ -64,7 +64,7 @@ int cli_report(int argc, char **argv)
         return cli_fail(AS_ERR_DATA, "deploy table: %s", err);
     a.o.deploy = deploy;
     as_store *st = NULL;
-    if (as_store_open_ro(&st, cli_db_path(a.db), err, sizeof err) != 0)
+    if (as_store_open_read(&st, cli_db_path(a.db), err, sizeof err) != 0)
         rc = cli_fail(AS_ERR_DB, "%s", err);
     else if (!a.out || strcmp(a.out, "-") == 0 ? as_report_html(st, &a.o, stdout, err, sizeof err)
                                                : as_report_save(st, &a.o, a.out, err, sizeof err))

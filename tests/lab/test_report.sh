@@ -85,6 +85,8 @@ PY
 check "a screenshot for people: $AS_BUILD_DIR/report-lab.png" \
     chromium_shot "$X/report.html" "$AS_BUILD_DIR/report-lab.png" "$X/shot" 1280,2400
 check "the screenshot is a PNG" python3 -c "import sys; sys.exit(open('$AS_BUILD_DIR/report-lab.png','rb').read(8) != b'\x89PNG\r\n\x1a\n')"
-check "report works without any network, read-only" sh -c \
-    "unshare -n '$A' report --db '$X/lab.db' --job lab >/dev/null && test ! -e '$X/lab.db.lab.report.tmp'"
+before=$(ls "$X" | grep '^lab\.db' | tr '\n' ' ')
+check "report works without any network" sh -c "unshare -n '$A' report --db '$X/lab.db' --job lab >/dev/null"
+check "and creates no file beside the database (was: $before)" \
+    test "$(ls "$X" | grep '^lab\.db' | tr '\n' ' ')" = "$before"
 finish

@@ -381,9 +381,9 @@ START_TEST(read_only)
     st = NULL;
     char missing[160], wal[160];
     snprintf(missing, sizeof missing, "%s/missing.db", dir);
-    ck_assert_int_ne(as_store_open_ro(&st, missing, err, sizeof err), 0);
+    ck_assert_int_ne(as_store_open_read(&st, missing, err, sizeof err), 0);
     ck_assert_int_ne(access(missing, F_OK), 0);
-    ck_assert_msg(as_store_open_ro(&st, path, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(as_store_open_read(&st, path, err, sizeof err) == 0, "%s", err);
     size_t len;
     free(page(&len));
     ck_assert_int_lt(as_store_begin_scan(st, "198.18.0.0/24", "", 1, err, sizeof err), 0);
@@ -397,8 +397,8 @@ START_TEST(read_only)
     char empty[160];
     snprintf(empty, sizeof empty, "%s/empty.db", dir);
     fclose(fopen(empty, "w"));
-    ck_assert_int_ne(as_store_open_ro(&st, empty, err, sizeof err), 0);
-    ck_assert_msg(strstr(err, "no scans yet") != NULL, "%s", err);
+    ck_assert_int_ne(as_store_open_read(&st, empty, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, "no scan recorded yet") != NULL, "%s", err);
     struct stat sb;
     ck_assert_int_eq(stat(empty, &sb), 0);
     ck_assert_int_eq(sb.st_size, 0);

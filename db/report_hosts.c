@@ -1,0 +1,190 @@
+/* report_hosts.c — the report's tables of hosts: the changes since the previous sweep (as
+ * diff.c computes them) and every live host with its status, OS, ports, channels and rule,
+ * in address order (the page's script sorts and filters it; without it, it is complete). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/export_internal.h"
+#include "db/report_internal.h"
+#include "db/when.h"
+
+static const char *host_name(const as_host_view *h)
+{
+    return h->name && *h->name ? h->name : "";
+}
+
+static void change_detail(const as_change *c, char *buf, size_t len)
+{
+    switch (c->kind) {
+    case AS_CH_MOVED:
+        snprintf(buf, len, "from %s", c->from);
+        break;
+    case AS_CH_PORT:
+        snprintf(buf, len, "%d/%s %s -> %s", c->port, c->proto, c->from, c->to);
+        break;
+    case AS_CH_OS:
+    case AS_CH_NAME:
+        snprintf(buf, len, "%s -> %s", c->from, c->to);
+        break;
+    default:
+        snprintf(buf, len, "%s", c->to ? c->to : c->from ? c->from : "");
+    }
+}
+
+void rp_html_changes(rp_writer *w, const rp_model *m)
+{
+    rp_open(w, "section");
+    rp_attr(w, "id", "changes");
+    if (!m->have_diff) {
+        rp_el(w, "h2", "Changes");
+        rp_el(w, "p", "No earlier complete scan of these targets to compare with.");
+        rp_close(w);
+        return;
+    }
+    const as_diff *d = &m->diff;
+    char when[40];
+    as_when_iso(d->a.started, when, sizeof when);
+    rp_open(w, "h2");
+    rp_textf(w, "Changes since scan %lld (%s)", (long long)d->a.id, when);
+    rp_close(w);
+    if (!d->gone_reported)
+        rp_el(w, "p", "This scan is not complete or its covered addresses are unknown: no host "
+              "is reported gone.");
+    if (d->n == 0) {
+        rp_el(w, "p", "No change.");
+        rp_close(w);
+        return;
+    }
+    rp_open(w, "table");
+    rp_attr(w, "id", "change-list");
+    rp_open(w, "tr");
+    const char *cols[] = {"change", "address", "name", "detail"};
+    for (size_t i = 0; i < 4; i++)
+        rp_el(w, "th", cols[i]);
+    rp_close(w);
+    for (size_t i = 0; i < d->n; i++) {
+        const as_change *c = &d->c[i];
+        char buf[1024];
+        change_detail(c, buf, sizeof buf);
+        rp_open(w, "tr");
+        rp_attr(w, "class", "ch-%s", as_change_name(c->kind));
+        rp_el(w, "td", as_change_name(c->kind));
+        rp_el(w, "td", c->h->address);
+        rp_el(w, "td", host_name(c->h));
+        rp_el(w, "td", buf);
+        rp_close(w);
+    }
+    rp_close(w);
+    rp_close(w);
+    rp_raw(w, "\n");
+}
+
+/* "22,80,443" of the open ports (proto suffixed when not TCP). */
+static void open_ports(const as_host_view *h, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < h->nports && used < len; i++)
+        if (strcmp(h->ports[i].state, "open") == 0) {
+            int tcp = strcmp(h->ports[i].proto, "tcp") == 0;
+            int n = snprintf(buf + used, len - used, "%s%d%s%s", used ? "," : "",
+                             h->ports[i].port, tcp ? "" : "/", tcp ? "" : h->ports[i].proto);
+            used += n > 0 ? (size_t)n : 0;
+        }
+}
+
+static void filtered_login(const dr_host *d, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < d->nlogin && used < len; i++)
+        if (strcmp(d->login[i].p->state, "filtered") == 0) {
+            int n = snprintf(buf + used, len - used, "%s%d (%s)", used ? ", " : "",
+                             d->login[i].p->port, d->login[i].channel);
+            used += n > 0 ? (size_t)n : 0;
+        }
+}
+
+static void host_row(rp_writer *w, const dr_host *d)
+{
+    const as_host_view *h = d->h;
+    enum rp_state s = rp_host_state(d);
+    char buf[1024];
+    int acc, oom = 0;
+    char *os = as_x_os_name(h, &acc, &oom);
+    rp_open(w, "tr");
+    rp_attr(w, "class", "st-%s", rp_state_name(s));
+    rp_open(w, "td");
+    rp_attr(w, "data-sort", "%u", (unsigned)h->ip);
+    rp_text(w, h->address);
+    rp_close(w);
+    rp_open(w, "td");
+    rp_attr(w, "class", "wrap");
+    rp_text(w, host_name(h));
+    rp_close(w);
+    rp_open(w, "td");
+    rp_open(w, "i");
+    rp_attr(w, "class", "key s-%s", rp_state_name(s));
+    rp_close(w);
+    rp_text(w, d->partly ? "deployable, partly blocked" : rp_state_label(s));
+    rp_close(w);
+    if (os && acc >= 0)
+        snprintf(buf, sizeof buf, "%s (%d%%)", os, acc);
+    else
+        snprintf(buf, sizeof buf, "%s", os ? os : "");
+    rp_el(w, "td", buf);
+    free(os);
+    open_ports(h, buf, sizeof buf);
+    rp_el(w, "td", buf);
+    rp_el(w, "td", h->managed ? h->agent : "");
+    rp_el(w, "td", h->deploy);
+    filtered_login(d, buf, sizeof buf);
+    rp_el(w, "td", buf);
+    snprintf(buf, sizeof buf, "%s%s%s%s%s", d->rule, d->rule[0] && d->liveness[0] ? "; " : "",
+             d->liveness, h->firewall_suspect && (d->rule[0] || d->liveness[0]) ? "; " : "",
+             h->firewall_suspect ? (h->firewall_note && *h->firewall_note ? h->firewall_note
+                                    : "replies may come from a firewall") : "");
+    rp_open(w, "td");
+    rp_attr(w, "class", "wrap");
+    rp_text(w, buf);
+    rp_close(w);
+    rp_close(w);
+    rp_raw(w, "\n");
+    if (oom)
+        w->err = 1;
+}
+
+void rp_html_hosts(rp_writer *w, const rp_model *m)
+{
+    rp_open(w, "section");
+    rp_attr(w, "id", "hosts-section");
+    rp_open(w, "h2");
+    rp_textf(w, "Hosts (%zu up)", m->dr.n);
+    rp_close(w);
+    rp_open(w, "input");
+    rp_attr(w, "id", "filter");
+    rp_attr(w, "type", "search");
+    rp_attr(w, "placeholder", "filter: address, name, OS, port, status...");
+    rp_attr(w, "aria-label", "filter the hosts");
+    rp_attr(w, "hidden", "hidden");
+    rp_close_void(w);
+    rp_open(w, "table");
+    rp_attr(w, "id", "hosts");
+    rp_open(w, "thead");
+    rp_open(w, "tr");
+    const char *cols[] = {"address", "name", "status", "OS", "open ports", "agent",
+                          "login channels", "filtered login ports", "rule / notes"};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        rp_el(w, "th", cols[i]);
+    rp_close(w);
+    rp_close(w);
+    rp_open(w, "tbody");
+    rp_raw(w, "\n");
+    for (size_t i = 0; i < m->dr.n && !w->err; i++)
+        host_row(w, &m->dr.hosts[i]);
+    rp_close(w);
+    rp_close(w);
+    rp_close(w);
+}
+
