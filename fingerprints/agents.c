@@ -299,6 +299,15 @@ size_t as_port_table_size(const as_port_table *t)
     return t ? t->n : 0;
 }
 
+int as_port_table_entry(const as_port_table *t, size_t i, uint16_t *port, uint8_t *proto)
+{
+    if (!t || i >= t->n)
+        return -1;
+    *port = t->e[i].port;
+    *proto = t->e[i].proto;
+    return 0;
+}
+
 /* An installed data file wins; a build tree run falls back to the sources. */
 static const char *pick(const char *installed, const char *source)
 {

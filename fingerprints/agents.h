@@ -22,6 +22,8 @@ void as_port_table_free(as_port_table *t);
 const char *as_port_table_product(const as_port_table *t, uint16_t port, uint8_t proto);  /* agent product / channel name */
 const char *as_port_table_family(const as_port_table *t, uint16_t port, uint8_t proto);   /* deploy family: "unix", "windows", ... */
 size_t as_port_table_size(const as_port_table *t);
+/* Entry i (0 <= i < size) in (proto, port) order; -1 when i is out of range. */
+int as_port_table_entry(const as_port_table *t, size_t i, uint16_t *port, uint8_t *proto);
 
 /* Default file locations: AS_DATADIR/agents.tab and AS_DATADIR/deploy.tab, falling back to
  * the source tree's fingerprints/ directory when run from a build directory. */

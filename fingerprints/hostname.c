@@ -43,13 +43,17 @@ static int same_host(const char *a, const char *b)
     return la == lb && strncasecmp(a, b, la) == 0;
 }
 
+/* How many other sources (each counted once) name the same host as c[i]. */
 static int agreement(const as_name_cand *c, size_t n, size_t i)
 {
+    unsigned seen = 0;
     int k = 0;
     for (size_t j = 0; j < n; j++)
         if (j != i && usable(&c[j]) && c[j].source != c[i].source &&
-            same_host(c[i].name, c[j].name))
+            !(seen & 1u << c[j].source) && same_host(c[i].name, c[j].name)) {
+            seen |= 1u << c[j].source;
             k++;
+        }
     return k;
 }
 

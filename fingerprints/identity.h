@@ -77,8 +77,9 @@ typedef struct as_name_choice {
 } as_name_choice;
 
 /* Picks the host name: each usable candidate scores its source's weight (SMB DNS name 50,
- * PTR 40, SNMP 30, TLS SAN 20, NetBIOS 15, TLS CN 10), +25 for every candidate from another
- * source naming the same host (first labels equal, case ignored), +5 for a dotted name.
+ * PTR 40, SNMP 30, TLS SAN 20, NetBIOS 15, TLS CN 10), +25 for every other source with a
+ * candidate naming the same host (first labels equal, case ignored), +5 for a dotted name;
+ * the first of equal scores wins.
  * Unusable: empty, "localhost...", wildcards, spaces or characters outside [A-Za-z0-9._-].
  * Returns 0, or -ENOENT when no candidate is usable. */
 int as_identity_name(const as_name_cand *c, size_t n, as_name_choice *out);

@@ -19,13 +19,15 @@ static const oid sys_object_id[] = {1, 3, 6, 1, 2, 1, 1, 2, 0};
 static const oid sys_name[] = {1, 3, 6, 1, 2, 1, 1, 5, 0};
 #define OIDLEN(o) (sizeof o / sizeof o[0])
 
-/* net-snmp logs parse failures to stderr by default; a scanner reads hostile bytes all day
- * and reports them itself. */
+/* net-snmp logs parse failures ("bad type returned") and falls back to stderr when no log
+ * handler is enabled; a scanner reads hostile bytes all day and reports them itself, so a
+ * null handler takes every priority. */
 static void quiet(void)
 {
     static int done;
     if (!done) {
         snmp_disable_log();
+        netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
         done = 1;
     }
 }
