@@ -111,6 +111,9 @@ static const char *const allowed[] = {
     "newfstatat", "statx", "stat", "lstat", "openat", "open", "access", "faccessat",
     "faccessat2", "fcntl", "flock", "ftruncate", "fsync", "fdatasync", "unlink", "unlinkat",
     "readlink", "readlinkat", "getcwd", "dup", "dup3", "fallocate",
+    /* -oX and export -o: a temporary file beside the target, its old mode and owner kept,
+     * then renamed over it (tools/safe_write.c) */
+    "fchmod", "fchown", "rename", "renameat", "renameat2",
     /* the capture ring and the send socket (already open), DNS and TCP sockets */
     "poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
     "epoll_pwait", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg", "recvmmsg", "connect",
@@ -135,7 +138,7 @@ static int seccomp(char *err, size_t errlen)
     for (int a = 0; rc == 0 && a < 2; a++)
         for (int t = 0; rc == 0 && t < 2; t++)
             rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
-                                  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fams[a]),
+                                  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fams[a], 0),
                                   SCMP_A1(SCMP_CMP_MASKED_EQ, 0xff, (scmp_datum_t)types[t]));
     /* Threads, not processes: clone only with CLONE_THREAD (clone3 takes its flags from
      * memory a filter cannot read; without exec a copy of us gains nothing). */
@@ -145,10 +148,10 @@ static int seccomp(char *err, size_t errlen)
     /* c-ares asks how many bytes wait (FIONREAD); the terminal check (TCGETS) is harmless. */
     if (rc == 0)
         rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                              SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)FIONREAD));
+                              SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)FIONREAD, 0));
     if (rc == 0)
         rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                              SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)TCGETS));
+                              SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)TCGETS, 0));
     if (rc == 0)
         rc = seccomp_load(f);
     seccomp_release(f);

@@ -96,9 +96,10 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
     as_scan_summary sum;
     memset(&sum, 0, sizeof sum);
     int rc, r = as_scan_run(&js->o, &sum, err, sizeof err);
+    char warn[1100];
     if (sum.scan_id > 0 &&
-        as_scan_record_context(st, &js->o, &sum, NULL, NULL, err, sizeof err) != 0)
-        fprintf(stderr, "agentscan: warning: %s\n", err);
+        as_scan_record_context(st, &js->o, &sum, NULL, NULL, warn, sizeof warn) != 0)
+        fprintf(stderr, "agentscan: warning: %s\n", warn);
     if (r < 0)
         rc = cli_fail(-r, "%s", err);
     else {

@@ -103,7 +103,7 @@ static const char *const hostile_names[] = {
     "\"><img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">",
     "javascript:document.documentElement.setAttribute('data-pwned','js')",
     "'><svg onload=\"document.documentElement.setAttribute('data-pwned','svg')\">",
-    "ctl\x01\x07\x1b[31mred\x7f\x08" "end",
+    "ctl\x01\x07\x1b[31mred\x7f\x08\145nd",   /* \145: an e the \x08 must not swallow */
     "</title></rect></svg><script>document.documentElement.setAttribute('data-pwned','title')</script>",
     "&lt;already&gt; &amp; escaped &#60;b&#62;",
 };

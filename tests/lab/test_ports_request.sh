@@ -22,7 +22,7 @@ stop_capture() {
     local i
     [[ -n $TCPDUMP_PID ]] || return 0
     kill -INT "$TCPDUMP_PID" 2>/dev/null
-    for ((i = 0; i < 100; i++)); do kill -0 "$TCPDUMP_PID" 2>/dev/null || break; sleep 0.05; done
+    for ((i = 0; i < 400; i++)); do kill -0 "$TCPDUMP_PID" 2>/dev/null || break; sleep 0.05; done
     kill -KILL "$TCPDUMP_PID" 2>/dev/null
     wait "$TCPDUMP_PID" 2>/dev/null
     TCPDUMP_PID=""
@@ -30,7 +30,7 @@ stop_capture() {
 
 start_capture() {  # start_capture NAME
     local i
-    timeout 300 ip netns exec "$LAB_RTR_NS" tcpdump -i s0 -Q in -n -s 96 -B 16384 -w "$X/$1.pcap" \
+    timeout 300 ip netns exec "$LAB_RTR_NS" tcpdump -U -i s0 -Q in -n -s 96 -B 16384 -w "$X/$1.pcap" \
         "ip src $LAB_SCAN_ADDR and not ip dst $LAB_GW" 2>"$X/$1.tcpdump" &
     TCPDUMP_PID=$!
     for ((i = 0; i < 100; i++)); do
