@@ -26,12 +26,10 @@ int as_hosttab_init(as_hosttab *t, size_t nports)
 void as_hosttab_free(as_hosttab *t)
 {
     for (size_t i = 0; i < t->count; i++) {
-        free(t->hosts[i].ports);
-        free(t->hosts[i].name);
+        as_host_release(t, &t->hosts[i]);
         free(t->hosts[i].os);
-        free(t->hosts[i].os_fp);
         free(t->hosts[i].os_passive);
-        free(t->hosts[i].os_guesses);
+        free(t->hosts[i].fw_ports);
     }
     free(t->hosts);
     free(t->index);
@@ -67,6 +65,33 @@ static int grow_index(as_hosttab *t)
     return 0;
 }
 
+int as_host_ports_alloc(as_hosttab *t, as_host *h)
+{
+    if (h->ports != NULL)
+        return 0;
+    h->ports = calloc(t->nports ? t->nports : 1, sizeof *h->ports);
+    if (h->ports == NULL)
+        return -1;
+    if (++t->with_slots > t->with_slots_peak)
+        t->with_slots_peak = t->with_slots;
+    return 0;
+}
+
+void as_host_release(as_hosttab *t, as_host *h)
+{
+    if (h->ports != NULL)
+        t->with_slots--;
+    free(h->ports);
+    h->ports = NULL;
+    free(h->name);
+    h->name = NULL;
+    free(h->os_fp);
+    h->os_fp = NULL;
+    free(h->os_guesses);
+    h->os_guesses = NULL;
+    h->nguesses = 0;
+}
+
 long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created)
 {
     long found = as_hosttab_find(t, ip);
@@ -82,9 +107,6 @@ long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created)
     h->ip = ip;
     h->rtt_us = -1;
     h->unknown = (uint16_t)t->nports;
-    h->ports = calloc(t->nports ? t->nports : 1, sizeof *h->ports);
-    if (h->ports == NULL)
-        return -1;
     size_t s = slot_of(ip, t->index_cap);
     while (t->index[s] != 0)
         s = (s + 1) & (t->index_cap - 1);

@@ -1,6 +1,9 @@
 /* hosttab.h — the hosts that answered, and nothing else: memory grows with live hosts,
  * never with the size of the target range. Hosts live in one array (indexes are stable
- * handles); an open-addressing index maps address → host. */
+ * handles); an open-addressing index maps address → host. A host's port slots exist only
+ * while its ports are being probed: allocated when the first goes out, released (with
+ * name and OS results) once the host is in the store; what the end of the scan still
+ * needs (liveness, firewall summary) stays in a few bytes. */
 #ifndef AS_HOSTTAB_H
 #define AS_HOSTTAB_H
 
@@ -42,7 +45,11 @@ typedef struct as_host {
     uint16_t timing_port;       /* its port index */
     uint16_t unknown;       /* ports whose state is not known yet */
     char *name;             /* reverse DNS, NULL until answered */
-    as_port_slot *ports;    /* one per scanned port, in the scan's port order */
+    as_port_slot *ports;    /* one per scanned port, in the scan's port order; NULL before
+                             * its probes start and after it is stored */
+    uint32_t next_port;     /* its port probes queued so far (the cursor, scan_send.c) */
+    uint32_t fw_closed;     /* once stored: closed ports, and the open ones as text, */
+    char *fw_ports;         /* for the scan-wide firewall rule */
     struct as_osjob *os;    /* OS detection state, while it runs */
     char *os_fp;            /* the observed fingerprint, nmap syntax */
     char *os_passive;       /* the guess from the SYN/ACK alone */
@@ -57,13 +64,20 @@ typedef struct as_hosttab {
     uint32_t *index;        /* host number + 1, 0 = empty */
     size_t index_cap;       /* power of two */
     size_t nports;
+    size_t with_slots, with_slots_peak;    /* hosts holding port slots, now and at most */
 } as_hosttab;
 
 int as_hosttab_init(as_hosttab *t, size_t nports);
 void as_hosttab_free(as_hosttab *t);
 /* Host number of ip, or -1. */
 long as_hosttab_find(const as_hosttab *t, uint32_t ip);
-/* Host number of ip, added (all ports unknown) if new; *created says which. -1 on ENOMEM. */
+/* Host number of ip, added (all ports unknown, no slots yet) if new; *created says which.
+ * -1 on ENOMEM. */
 long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created);
+/* The host's port slots, all unknown: 0, or -1 on ENOMEM. */
+int as_host_ports_alloc(as_hosttab *t, as_host *h);
+/* Frees what the store now holds (slots, name, OS results); keeps ip, flags, liveness,
+ * passive signature and the firewall summary. */
+void as_host_release(as_hosttab *t, as_host *h);
 
 #endif

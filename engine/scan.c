@@ -281,10 +281,9 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
 {
     const as_scan_opts *o = s->o;
     s->naddr = as_targets_count(o->targets);
-    s->port_order = calloc(o->nports ? o->nports : 1, sizeof *s->port_order);
     s->port_index = calloc(65536, sizeof *s->port_index);
     s->port_records = calloc(o->nports ? o->nports : 1, sizeof *s->port_records);
-    if (s->port_order == NULL || s->port_index == NULL || s->port_records == NULL ||
+    if (s->port_index == NULL || s->port_records == NULL ||
         build_slots(s) != 0 || as_hosttab_init(&s->hosts, o->nports) != 0) {
         snprintf(err, errlen, "out of memory (or nothing to probe)");
         return -AS_ERR_FAIL;
@@ -292,7 +291,7 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
     for (size_t i = 0; i < o->nports; i++)
         s->port_index[o->ports[i]] = (uint32_t)i + 1;
     as_permute_init(&s->perm, s->naddr * s->nslots, o->seed ? o->seed : s->ctx.key.k0);
-    s->rng = s->ctx.key.k1;
+    s->port_perm_host = -1;
     /* Liveness sends two different probes per address; one retry pass for the silent ones
      * makes losing all four very unlikely. -Pn sweeps every (address, port) and then once
      * more for the addresses that answered nothing (a host with one answering port must
@@ -320,7 +319,7 @@ static int loop_done(as_scanner *s, uint64_t now)
             return 0;
         return as_dns_pending(s->dns) == 0 || now >= s->stop_us + timeout + STOP_DNS_GRACE_US;
     }
-    return !as_scan_sweep_pending(s, now) && s->sendq.count == 0 && s->waitq.count == 0 &&
+    return !as_scan_sweep_pending(s, now) && s->sendq.count == 0 && s->waitq.count == 0 && s->retryq.count == 0 &&
            s->os_nactive == 0 && s->os_waiting.count == 0 && as_dns_pending(s->dns) == 0;
 }
 
@@ -370,7 +369,8 @@ static int run_loop(as_scanner *s)
                 as_scan_log(s, 1, "os", "%llu jobs started, %llu finished, %llu replies late or without our "
                             "keyed numbers", (unsigned long long)s->os_started, (unsigned long long)s->os_finished,
                             (unsigned long long)s->os_unmatched);
-            uint64_t lost = s->sendq.failed + s->waitq.failed + s->doneq.failed;
+            uint64_t lost = s->sendq.failed + s->waitq.failed + s->retryq.failed + s->doneq.failed +
+                            s->port_slot_failures;
             if (lost > 0)
                 as_scan_log(s, 0, "scan", "warning: %llu work items could not be queued (out of memory); "
                             "ports never asked are not reported", (unsigned long long)lost);
@@ -399,9 +399,9 @@ static void teardown(as_scanner *s)
     as_hosttab_free(&s->hosts);
     as_fifo_free(&s->sendq);
     as_fifo_free(&s->waitq);
+    as_fifo_free(&s->retryq);
     as_fifo_free(&s->doneq);
     free(s->slots);
-    free(s->port_order);
     free(s->port_index);
     free(s->port_records);
 }
@@ -450,6 +450,7 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
         sum->probes_sent = s->tx.sent;
         sum->replies = s->replies;
         sum->hosts_up = s->hosts_up;
+        sum->port_hosts_peak = s->hosts.with_slots_peak;
         sum->interrupted = s->stopping;
         sum->seconds = (double)(as_scan_now(s) - s->started_us) / 1e6;
         as_scan_stats st = {s->naddr, s->hosts_up, s->tx.sent, s->replies};

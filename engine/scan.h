@@ -53,6 +53,7 @@ typedef struct as_scan_summary {
     int64_t scan_id;
     uint64_t addresses, probes_sent, replies, hosts_up, ports_open;
     uint32_t source_ip;             /* the address probes left from */
+    uint64_t port_hosts_peak;       /* most hosts holding per-port state at once */
     double seconds;
     int interrupted;
 } as_scan_summary;

@@ -27,11 +27,13 @@ typedef struct as_slot {
 
 #define AS_MAX_SLOTS (AS_MAX_ACK_PORTS + 1)
 
-/* A work item of the send and wait queues: host number, port index, and a flag for the
- * timing probe of a -Pn host (a second SYN whose answer measures the round trip). */
-#define AS_ITEM(hn, pi) (((uint64_t)(hn) << 17) | (uint64_t)(pi))
+/* A work item of the send and wait queues: host number, port index, and flags: the timing
+ * probe of a -Pn host (a second SYN whose answer measures the round trip), or a host's
+ * port cursor (one item stands for all its port probes, made one by one as they go). */
+#define AS_ITEM(hn, pi) (((uint64_t)(hn) << 18) | (uint64_t)(pi))
 #define AS_ITEM_TIMING ((uint64_t)1 << 16)
-#define AS_ITEM_HOST(item) ((long)((item) >> 17))
+#define AS_ITEM_CURSOR ((uint64_t)1 << 17)
+#define AS_ITEM_HOST(item) ((long)((item) >> 18))
 #define AS_ITEM_PORT(item) ((size_t)((item) & 0xffff))
 
 /* A running OS job and when it next needs a turn. */
@@ -78,9 +80,12 @@ typedef struct as_scanner {
 
     as_fifo sendq;                  /* port probes of live hosts, to send now */
     as_fifo waitq;                  /* sent port probes, oldest first */
-    uint16_t *port_order;           /* per-host shuffle scratch */
+    as_fifo retryq;                 /* timed-out port probes: sent before the send queue, so a
+                                     * host finishes (and frees its slots) soon after its turn */
+    as_permute port_perm;           /* the port order of the host whose cursor is in front */
+    long port_perm_host;            /* ... and which host that is (-1: none) */
+    uint64_t port_slot_failures;    /* hosts whose port slots could not be allocated */
     uint32_t *port_index;           /* port number → index + 1 in o->ports, 0 = not scanned */
-    uint64_t rng;
 
     as_ring os_frames;              /* OS-detection replies, as_frame (with -O) */
     struct as_os_templates *os_tmpl;    /* the sixteen probes, prepared once */

@@ -8,7 +8,6 @@
 #include "db/record.h"
 #include "engine/clock.h"
 #include "fingerprints/passive.h"
-#include "probes/splitmix.h"
 
 static void on_name(void *arg, uint32_t ip, const char *name)
 {
@@ -23,26 +22,12 @@ static void on_name(void *arg, uint32_t ip, const char *name)
     as_scan_host_check_done(s, hn);
 }
 
-/* Port probes in a random order per host, so no host sees its ports in sequence. */
+/* A live host's port probes: one cursor item in the send queue; scan_send.c makes the
+ * probes from it, in a random order per host, when their turn comes. */
 static void queue_ports(as_scanner *s, long hn)
 {
-    size_t n = s->o->nports;
-    for (size_t i = 0; i < n; i++)
-        s->port_order[i] = (uint16_t)i;
-    for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(as_splitmix64(&s->rng) % i);
-        uint16_t t = s->port_order[i - 1];
-        s->port_order[i - 1] = s->port_order[j];
-        s->port_order[j] = t;
-    }
-    as_host *h = &s->hosts.hosts[hn];
-    for (size_t i = 0; i < n; i++) {
-        if (as_fifo_push(&s->sendq, AS_ITEM(hn, s->port_order[i])) == 0)
-            continue;
-        /* No memory for the probe: the port is never asked, so never reported. */
-        h->ports[s->port_order[i]].state = AS_SLOT_UNASKED;
-        h->unknown--;
-    }
+    if (s->o->nports > 0 && as_fifo_push(&s->sendq, AS_ITEM(hn, 0) | AS_ITEM_CURSOR) != 0)
+        s->hosts.hosts[hn].unknown = 0;     /* never asked, so nothing to report */
 }
 
 static void mark_up(as_scanner *s, long hn, const as_result *r)
@@ -98,11 +83,19 @@ static void handle_port(as_scanner *s, const as_result *r)
         hn = as_hosttab_add(&s->hosts, r->ip, &created);
         if (hn < 0)
             return;
+        /* -Pn: every port of it is already asked, so the slots are needed at once. */
+        if (as_host_ports_alloc(&s->hosts, &s->hosts.hosts[hn]) != 0) {
+            s->port_slot_failures++;
+            return;
+        }
     }
     uint32_t pi = s->port_index[r->port];
     if (pi == 0)
         return;
     as_host *h = &s->hosts.hosts[hn];
+    /* No slots: its port probes have not started (a stale reply) or it is stored. */
+    if (h->ports == NULL)
+        return;
     take_mac(s, h, r);
     as_port_slot *ps = &h->ports[pi - 1];
     if ((h->flags & AS_HOST_TIMING) && h->timing_port == pi - 1 && h->timing_sent_us != 0 &&
@@ -189,7 +182,7 @@ void as_scan_finish_hosts(as_scanner *s)
             continue;
         /* A finished sweep has asked every port max_retries + 1 times; an interrupted
          * one leaves unasked ports unknown rather than claim they are filtered. */
-        for (size_t i = 0; i < s->o->nports && !s->stopping; i++) {
+        for (size_t i = 0; i < s->o->nports && !s->stopping && h->ports != NULL; i++) {
             if (h->ports[i].state == AS_PORT_UNKNOWN) {
                 h->ports[i].state = AS_PORT_FILTERED;
                 h->ports[i].reason = "no-response";

@@ -23,11 +23,39 @@ static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, 
     as_txsock_commit(&s->tx, k->make(&s->tmpl[probe], &s->ctx, frame, mac, ip, port, attempt));
 }
 
+/* The next port of a host's cursor (the front of the send queue): its ports in a random
+ * order of their own, a keyed permutation, so no host sees its ports in sequence. The
+ * host's slots appear with its first probe. 1 with *out the item to send, or 0. */
+static int next_from_cursor(as_scanner *s, uint64_t item, uint64_t *out)
+{
+    long hn = AS_ITEM_HOST(item);
+    as_host *h = &s->hosts.hosts[hn];
+    if (h->ports == NULL && as_host_ports_alloc(&s->hosts, h) != 0) {
+        /* No memory for its slots: its ports are never asked, so never reported. */
+        s->port_slot_failures++;
+        as_fifo_pop(&s->sendq);
+        h->unknown = 0;
+        as_scan_host_check_done(s, hn);
+        return 0;
+    }
+    if (s->port_perm_host != hn) {
+        as_permute_init(&s->port_perm, s->o->nports, s->ctx.key.k1 ^ h->ip);
+        s->port_perm_host = hn;
+    }
+    uint64_t pi = as_permute_at(&s->port_perm, h->next_port++);
+    if (h->next_port >= s->o->nports)
+        as_fifo_pop(&s->sendq);
+    *out = AS_ITEM(hn, pi);
+    return 1;
+}
+
 /* A port probe of a live host; 1 if one was queued for sending. */
 static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
 {
     as_host *h = &s->hosts.hosts[AS_ITEM_HOST(item)];
     size_t pi = AS_ITEM_PORT(item);
+    if (h->ports == NULL)
+        return 0;   /* stored already: a retry or timing probe is moot */
     as_port_slot *ps = &h->ports[pi];
     if (item & AS_ITEM_TIMING) {
         /* Not retried: without an answer the scan just keeps its current timeout. */
@@ -98,8 +126,19 @@ unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget)
 {
     unsigned n = as_scan_os_fill(s, now, budget), skips = 0;
     while (n < budget && !as_txsock_full(&s->tx)) {
+        if (s->retryq.count > 0) {
+            n += (unsigned)send_port_probe(s, as_fifo_pop(&s->retryq), now);
+            continue;
+        }
         if (s->sendq.count > 0) {
-            n += (unsigned)send_port_probe(s, as_fifo_pop(&s->sendq), now);
+            uint64_t item = as_fifo_front(&s->sendq);
+            int have = 1;
+            if (item & AS_ITEM_CURSOR)
+                have = next_from_cursor(s, item, &item);
+            else
+                as_fifo_pop(&s->sendq);
+            if (have)
+                n += (unsigned)send_port_probe(s, item, now);
             continue;
         }
         if (s->sweep_done || skips > MAX_SKIPS_PER_FILL)
@@ -122,13 +161,17 @@ void as_scan_expire(as_scanner *s, uint64_t now)
         uint64_t item = as_fifo_front(&s->waitq);
         long hn = AS_ITEM_HOST(item);
         as_host *h = &s->hosts.hosts[hn];
+        if (h->ports == NULL) {     /* stored already */
+            as_fifo_pop(&s->waitq);
+            continue;
+        }
         as_port_slot *ps = &h->ports[AS_ITEM_PORT(item)];
         if (ps->state == AS_PORT_UNKNOWN && now < ps->sent_us + timeout)
             break;
         as_fifo_pop(&s->waitq);
         if (ps->state != AS_PORT_UNKNOWN)
             continue;
-        if (ps->tries <= s->o->max_retries && as_fifo_push(&s->sendq, item) == 0)
+        if (ps->tries <= s->o->max_retries && as_fifo_push(&s->retryq, item) == 0)
             continue;
         ps->state = AS_PORT_FILTERED;
         ps->reason = "no-response";
@@ -145,7 +188,7 @@ void as_scan_requeue_pn(as_scanner *s, uint64_t now)
     size_t queued = s->sendq.count;
     for (size_t hn = 0; hn < s->hosts.count; hn++) {
         as_host *h = &s->hosts.hosts[hn];
-        if (!(h->flags & AS_HOST_UP))
+        if (!(h->flags & AS_HOST_UP) || h->ports == NULL)
             continue;
         for (size_t i = 0; i < s->o->nports; i++) {
             if (h->ports[i].state != AS_PORT_UNKNOWN)

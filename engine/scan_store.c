@@ -64,7 +64,7 @@ static void os_fields(as_scanner *s, const as_host *h, as_host_record *rec)
     }
     /* Firewall rule 1: SYN/ACKs and RSTs from different distances. */
     as_fw_host fw = {"", "", 0, 0, 0};
-    for (size_t i = 0; i < s->o->nports; i++) {
+    for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++) {
         if (h->ports[i].state == AS_PORT_OPEN && fw.synack_ttl == 0)
             fw.synack_ttl = h->ports[i].reason_ttl;
         if (h->ports[i].state == AS_PORT_CLOSED && fw.rst_ttl == 0)
@@ -88,7 +88,7 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
     memcpy(rec->mac, h->mac, 6);
     snprintf(rec->name, sizeof rec->name, "%s", h->name ? h->name : "");
     rec->ports = ports;
-    for (size_t i = 0; i < s->o->nports; i++) {
+    for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++) {
         as_port_record *pr = &ports[rec->nports];
         if (h->ports[i].state == AS_PORT_UNKNOWN || h->ports[i].state == AS_SLOT_UNASKED)
             continue;
@@ -102,6 +102,23 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
         rec->nports++;
     }
     os_fields(s, h, rec);
+}
+
+/* The host is in the store: keep what the scan-wide firewall rule needs (its open ports
+ * as text, its closed count) and free the rest (as_host_release). */
+static void summarise_and_release(as_scanner *s, as_host *h)
+{
+    char ports[96] = "";
+    h->fw_closed = 0;
+    for (size_t k = 0; k < s->o->nports && h->ports != NULL; k++) {
+        size_t used = strlen(ports);
+        if (h->ports[k].state == AS_PORT_OPEN && used + 8 < sizeof ports)
+            snprintf(ports + used, sizeof ports - used, "%s%u", used ? "," : "", s->o->ports[k]);
+        h->fw_closed += h->ports[k].state == AS_PORT_CLOSED;
+    }
+    free(h->fw_ports);
+    h->fw_ports = strdup(ports);
+    as_host_release(&s->hosts, h);
 }
 
 int as_scan_flush(as_scanner *s)
@@ -124,7 +141,7 @@ int as_scan_flush(as_scanner *s)
     }
     double seen = as_wall_time();
     while (s->doneq.count > 0) {
-        const as_host *h = &s->hosts.hosts[as_fifo_pop(&s->doneq)];
+        as_host *h = &s->hosts.hosts[as_fifo_pop(&s->doneq)];
         as_host_record rec;
         build_record(s, h, &rec, s->port_records);
         if (as_store_add_host(st, s->scan_id, &rec, seen, err, errlen) != 0) {
@@ -136,6 +153,7 @@ int as_scan_flush(as_scanner *s)
         }
         for (size_t i = 0; i < rec.nports; i++)
             s->sum->ports_open += rec.ports[i].state == AS_PORT_OPEN;
+        summarise_and_release(s, h);
     }
     if (as_store_commit_batch(st, err, errlen) != 0) {
         s->store_failed = 1;
@@ -152,23 +170,19 @@ int as_scan_firewall_groups(as_scanner *s)
         return 0;
     size_t n = s->hosts.count;
     as_fw_host *fw = calloc(n ? n : 1, sizeof *fw);
-    char (*ports)[96] = calloc(n ? n : 1, sizeof *ports);
     unsigned *flagged = calloc(n ? n : 1, sizeof *flagged);
     int rc = 0;
-    if (fw == NULL || ports == NULL || flagged == NULL)
+    if (fw == NULL || flagged == NULL)
         rc = -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const as_host *h = &s->hosts.hosts[i];
-        fw[i] = (as_fw_host){"", ports[i], 0, 0, 0};
-        if (!(h->flags & AS_HOST_WRITTEN) || !(h->flags & AS_HOST_UP))
+        fw[i] = (as_fw_host){"", "", 0, 0, 0};
+        /* Stored hosts carry their summary (summarise_and_release). */
+        if (!(h->flags & AS_HOST_WRITTEN) || !(h->flags & AS_HOST_UP) || h->fw_ports == NULL)
             continue;
         fw[i].signature = h->os_passive ? h->os_passive : "";
-        for (size_t k = 0; k < s->o->nports; k++) {
-            size_t used = strlen(ports[i]);
-            if (h->ports[k].state == AS_PORT_OPEN && used + 8 < sizeof ports[i])
-                snprintf(ports[i] + used, sizeof ports[i] - used, "%s%u", used ? "," : "", s->o->ports[k]);
-            fw[i].closed += h->ports[k].state == AS_PORT_CLOSED;
-        }
+        fw[i].open_ports = h->fw_ports;
+        fw[i].closed = h->fw_closed;
     }
     if (rc == 0 && as_fw_group_rule(fw, n, flagged) > 0) {
         for (size_t i = 0; i < n && rc == 0; i++) {
@@ -176,13 +190,12 @@ int as_scan_firewall_groups(as_scanner *s)
                 continue;
             char note[200];
             snprintf(note, sizeof note, "%u hosts share one SYN/ACK signature and open ports %s and none "
-                     "sends RST: one device may answer for all of them", flagged[i], ports[i]);
+                     "sends RST: one device may answer for all of them", flagged[i], fw[i].open_ports);
             rc = as_store_mark_firewall(s->o->store, s->scan_id, s->hosts.hosts[i].ip, note, s->store_err,
                                         sizeof s->store_err);
         }
     }
     free(fw);
-    free(ports);
     free(flagged);
     return rc;
 }

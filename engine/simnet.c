@@ -143,6 +143,8 @@ static int by_port(const void *a, const void *b)
 
 static sim_host *find_host(as_sim *sim, uint32_t ip)
 {
+    if (sim->nhosts == 0)
+        return NULL;
     if (!sim->hosts_sorted) {
         qsort(sim->hosts, sim->nhosts, sizeof *sim->hosts, by_ip);
         sim->hosts_sorted = 1;
@@ -153,6 +155,8 @@ static sim_host *find_host(as_sim *sim, uint32_t ip)
 
 static uint8_t port_state(sim_host *h, uint16_t port)
 {
+    if (h->nports == 0)
+        return h->default_state;
     if (!h->sorted) {
         qsort(h->ports, h->nports, sizeof *h->ports, by_port);
         h->sorted = 1;
