@@ -160,36 +160,27 @@ static void script(xw *x, const char *id, const char *output)
     end(x);
 }
 
-/* nmap's place for what a host-level check found: script results. agentscan's host id
- * (stable across scans and addresses: the key a CMDB can reconcile on) and, for a suspect,
- * the firewall note. */
+/* nmap's place for what a host-level check found: script results. One script, "agentscan":
+ * the host id (stable across scans and addresses: the key a CMDB can reconcile on), its
+ * class and, for a suspect, the firewall note. One, because ndiff (python3) cannot sort two
+ * script results of one host. */
 static void hostscripts(xw *x, const as_export_ctx *c, const as_host_view *h)
 {
-    char id[32];
-    snprintf(id, sizeof id, "%lld", (long long)h->host_id);
-    start(x, "hostscript");
-    script(x, "agentscan-host-id", id);
     const char *fam = as_x_family(c, h), *dev = as_x_device(c, h);
-    if (fam || dev) {
-        char cls[64];
-        snprintf(cls, sizeof cls, "family=%s device=%s", fam ? fam : "unknown",
-                 dev ? dev : "unknown");
-        script(x, "agentscan-class", cls);
-    }
-    if (!h->firewall_suspect) {
-        end(x);
-        return;
-    }
-    const char *note = as_x_firewall_note(h);
-    static const char what[] = "replies may come from a firewall, not the host";
-    size_t n = sizeof what + 2 + (note ? strlen(note) : 0);
+    const char *note = h->firewall_suspect ? as_x_firewall_note(h) : NULL;
+    static const char what[] = "; firewall-suspect: replies may come from a firewall, not the host";
+    size_t n = 96 + sizeof what + (note ? strlen(note) + 2 : 0);
     char *out = malloc(n);
     if (!out) {
         x->bad = 1;
         return;
     }
-    snprintf(out, n, "%s%s%s", what, note ? ": " : "", note ? note : "");
-    script(x, "firewall-suspect", out);
+    int used = snprintf(out, n, "host-id=%lld family=%s device=%s", (long long)h->host_id,
+                        fam ? fam : "unknown", dev ? dev : "unknown");
+    if (h->firewall_suspect && used > 0 && (size_t)used < n)
+        snprintf(out + used, n - (size_t)used, "%s%s%s", what, note ? ": " : "", note ? note : "");
+    start(x, "hostscript");
+    script(x, "agentscan", out);
     end(x);
     free(out);
 }

@@ -168,7 +168,8 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 cols = ("address,status,mac,mac_vendor,dns_name,netbios_name,os_name,os_accuracy,os_vendor,"
         "os_family,os_type,os_cpe,open_ports,filtered_login_ports,managed,agent,deploy,"
-        "first_seen,last_seen,seen_count,scan_id,firewall_suspect,firewall_note").split(",")
+        "first_seen,last_seen,seen_count,scan_id,firewall_suspect,firewall_note,host_id,family,"
+        "device_type").split(",")
 assert list(rows[0].keys()) == cols, rows[0].keys()
 by = {r["address"]: r for r in rows}
 assert by["198.18.1.40"]["dns_name"].startswith("web01."), by["198.18.1.40"]
@@ -188,7 +189,8 @@ hosts = {h.address: h for h in r.hosts}
 assert r.hosts_up == len([h for h in r.hosts if h.is_up()]) >= 4, r.summary
 h = hosts["198.18.1.30"]
 svc = {s.port: s for s in h.services}
-assert svc[1610].state == "open" and svc[1610].service == "BMC Client Management agent"
+# nmap's service name for the port; the agent product is the service's product
+assert svc[1610].state == "open" and svc[1610].service_dict.get("product") == "BMC Client Management agent", svc[1610].service_dict
 assert all(s.state and s.service for hh in r.hosts for s in hh.services)
 assert "web01" in hosts["198.18.1.40"].hostnames[0]
 print(f"libnmap: {len(r.hosts)} hosts, {r.summary}")

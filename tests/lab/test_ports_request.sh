@@ -6,6 +6,9 @@
 # every SYN port it lists was sent.
 #
 #   scanner ns ──veth── router ns: s0 ── tcpdump -Q in (packets from the scanner)
+#
+# tcpdump runs in immediate mode and writes each packet at once: a short scan must not end
+# in a ring block that a stopped tcpdump never reads.
 
 # Check functions are called through `check`, which shellcheck cannot follow.
 # shellcheck disable=SC2317
@@ -30,7 +33,7 @@ stop_capture() {
 
 start_capture() {  # start_capture NAME
     local i
-    timeout 300 ip netns exec "$LAB_RTR_NS" tcpdump -U -i s0 -Q in -n -s 96 -B 16384 -w "$X/$1.pcap" \
+    timeout 300 ip netns exec "$LAB_RTR_NS" tcpdump -U --immediate-mode -i s0 -Q in -n -s 96 -B 16384 -w "$X/$1.pcap" \
         "ip src $LAB_SCAN_ADDR and not ip dst $LAB_GW" 2>"$X/$1.tcpdump" &
     TCPDUMP_PID=$!
     for ((i = 0; i < 100; i++)); do

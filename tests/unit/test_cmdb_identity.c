@@ -71,7 +71,7 @@ START_TEST(host_id_everywhere)
     int64_t id = scan2();
     const enum as_export_format f[] = {AS_EXPORT_CSV, AS_EXPORT_JSON, AS_EXPORT_NDJSON,
                                        AS_EXPORT_XML, AS_EXPORT_CMDB};
-    const char *want[] = {",host_id,", "\"host_id\": ", "\"host_id\":", "agentscan-host-id",
+    const char *want[] = {",host_id,", "\"host_id\": ", "\"host_id\":", "output=\"host-id=",
                           "\"host_id\": "};
     for (size_t i = 0; i < 5; i++) {
         char *o = out_of(id, f[i]);
