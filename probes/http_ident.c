@@ -196,10 +196,14 @@ int as_http_negotiate_challenge(const as_http_resp *r, as_ntlm_info *out)
     int k = EVP_DecodeBlock(raw, (const unsigned char *)r->negotiate, (int)n);
     if (k < 0)
         return -EBADMSG;
-    while (n && r->negotiate[n - 1] == '=') {  /* DecodeBlock counts padding as zero bytes */
+    /* DecodeBlock counts padding as zero bytes; base64 has at most two of them, and a token
+     * of nothing but '=' must not take the length below zero. */
+    for (int pad = 0; pad < 2 && n && r->negotiate[n - 1] == '=' && k > 0; pad++) {
         n--;
         k--;
     }
+    if (k <= 0 || (size_t)k > sizeof raw)
+        return -EBADMSG;
     long at = as_ntlmssp_find(raw, (size_t)k);
     if (at < 0)
         return -EBADMSG;
