@@ -99,7 +99,7 @@ int as_nbstat_parse(const uint8_t *buf, size_t len, as_nbstat_info *out)
     if (as_rd_u8(&rd, &count) || as_rd_left(&rd) < (size_t)count * 18)
         return -EBADMSG;
     for (unsigned i = 0; i < count; i++) {
-        uint8_t raw[18];
+        uint8_t raw[18] = {0};   /* read whole or not used; zeroed for -O3's flow analysis */
         as_rd_bytes(&rd, raw, sizeof raw);
         if (out->nnames < AS_NBSTAT_NAMES_MAX)
             read_entry(raw, &out->names[out->nnames++]);
