@@ -8,11 +8,13 @@
 #include "db/export.h"
 #include "db/store_internal.h"
 
-typedef struct gone_host {
-    int64_t id, seen_count;
-    char *address, *name;
-    double last_seen;
-} gone_host;
+typedef as_gone_host gone_host;
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = ((const gone_host *)a)->id, y = ((const gone_host *)b)->id;
+    return (x > y) - (x < y);
+}
 
 static json_t *jstr(const char *s)
 {
@@ -106,47 +108,17 @@ int as_store_export_gone(as_store *st, const as_export_opts *o, FILE *out, char 
                    "(use csv, json, ndjson or cmdb)");
         return -1;
     }
-    static const char sql[] =
-        "SELECT h.id, h.ip, h.name, h.last_seen, h.seen_count FROM host h, scan s"
-        " WHERE s.id = coalesce(nullif(?1, 0), (SELECT max(id) FROM scan))"
-        "   AND h.seen_count > 0 AND h.last_seen < s.started"
-        "   AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.scan_id = s.id"
-        "                   AND o.host_id = h.id AND o.up)"
-        " ORDER BY h.id";
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(s, 1, o->scan_id) != SQLITE_OK) {
-        as_db_fail(st, err, errlen);
-        sqlite3_finalize(s);
-        return -1;
-    }
+    int64_t scan = o->scan_id ? o->scan_id : as_store_latest_scan(st, err, errlen);
     gone_host *g = NULL;
     size_t n = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        gone_host *ng = realloc(g, (n + 1) * sizeof *g);
-        if (!ng)
-            break;
-        g = ng;
-        const char *name = (const char *)sqlite3_column_text(s, 2);
-        g[n] = (gone_host){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 4),
-                           strdup((const char *)sqlite3_column_text(s, 1)),
-                           strdup(name ? name : ""), sqlite3_column_double(s, 3)};
-        n++;
-    }
-    sqlite3_finalize(s);
+    if (scan < 0 || (scan > 0 && as_gone_load(st, scan, &g, &n, err, errlen) != 0))
+        return -1;
+    qsort(g, n, sizeof *g, by_id);
     int ret = 0;
-    if (rc != SQLITE_DONE) {
-        as_db_fail(st, err, errlen);
-        ret = -1;
-    } else if (write_all(o, o->scan_id ? o->scan_id : as_store_latest_scan(st, err, errlen), g, n, out) != 0) {
+    if (write_all(o, scan, g, n, out) != 0) {
         as_db_errf(st, err, errlen, "writing the export failed");
         ret = -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        free(g[i].address);
-        free(g[i].name);
-    }
-    free(g);
+    as_gone_free(g, n);
     return ret;
 }

@@ -333,41 +333,27 @@ int as_hosts_table(const as_scan_view *v, const as_hosts_opts *o, char *(*os_cel
 int as_hosts_gone(as_store *st, const as_scan_view *v, int json, FILE *out, char *err,
                   size_t errlen)
 {
-    static const char sql[] =
-        "SELECT h.id, h.ip, coalesce(h.name, ''), h.last_seen, h.seen_count FROM host h"
-        " WHERE h.seen_count > 0 AND h.last_seen < ?2"
-        "   AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.scan_id = ?1"
-        "                   AND o.host_id = h.id AND o.up)"
-        " ORDER BY h.last_seen DESC, h.id";
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK ||
-        sqlite3_bind_double(s, 2, v->started) != SQLITE_OK) {
-        as_db_fail(st, err, errlen);
-        sqlite3_finalize(s);
+    as_gone_host *g;
+    size_t n;
+    if (as_gone_load(st, v->id, &g, &n, err, errlen) != 0)
         return -2;
-    }
-    int rc, n = 0;
     if (json)
         fputs("[", out);
     else
         fprintf(out, "hosts seen up before scan %lld that are not up in it\n", (long long)v->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         char when[32];
-        as_when_iso(sqlite3_column_double(s, 3), when, sizeof when);
-        char *addr = as_hosts_cell_safe((const char *)sqlite3_column_text(s, 1));
-        char *name = as_hosts_cell_safe((const char *)sqlite3_column_text(s, 2));
-        if (!addr || !name) {
-            free(addr);
-            free(name);
-            sqlite3_finalize(s);
-            return -1;
-        }
-        if (json) {
+        as_when_iso(g[i].last_seen, when, sizeof when);
+        char *addr = as_hosts_cell_safe(g[i].address);
+        char *name = as_hosts_cell_safe(g[i].name);
+        if (!addr || !name)
+            rc = -1;
+        else if (json) {
             /* Addresses are dotted quads and names are stored escaped (\DDD): printable
              * ASCII, so only " and \ need escaping. */
-            fprintf(out, "%s\n  {\"host_id\": %lld, \"address\": \"%s\", \"name\": ", n ? "," : "",
-                    (long long)sqlite3_column_int64(s, 0), addr);
+            fprintf(out, "%s\n  {\"host_id\": %lld, \"address\": \"%s\", \"name\": ", i ? "," : "",
+                    (long long)g[i].id, addr);
             if (strcmp(name, "-") == 0)
                 fputs("null", out);
             else {
@@ -377,22 +363,17 @@ int as_hosts_gone(as_store *st, const as_scan_view *v, int json, FILE *out, char
                 fputc('"', out);
             }
             fprintf(out, ", \"status\": \"gone\", \"last_seen\": \"%s\", \"seen_count\": %lld}",
-                    when, (long long)sqlite3_column_int64(s, 4));
+                    when, (long long)g[i].seen_count);
         } else {
-            if (n == 0)
+            if (i == 0)
                 fprintf(out, "%-16s %-32s %-21s %s\n", "ADDRESS", "NAME", "LAST SEEN UP", "SEEN");
-            fprintf(out, "%-16s %-32s %-21s %lld\n", addr, name, when,
-                    (long long)sqlite3_column_int64(s, 4));
+            fprintf(out, "%-16s %-32s %-21s %lld\n", addr, name, when, (long long)g[i].seen_count);
         }
         free(addr);
         free(name);
-        n++;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        as_db_fail(st, err, errlen);
-        return -2;
-    }
-    fputs(json ? (n ? "\n]\n" : "]\n") : "", out);
-    return 0;
+    as_gone_free(g, n);
+    if (rc == 0)
+        fputs(json ? (n ? "\n]\n" : "]\n") : "", out);
+    return rc;
 }

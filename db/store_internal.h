@@ -166,6 +166,18 @@ typedef struct as_coverage {
 } as_coverage;
 int as_coverage_load(as_store *st, int64_t scan_id, as_coverage *c, char *err, size_t errlen);
 void as_coverage_free(as_coverage *c);
+/* The machines seen up before scan_id and not up in it, inside the address space the scan
+ * covered (none when its coverage is unknown), latest seen first. 0 with *out allocated
+ * (as_gone_free), or -1 with err. */
+typedef struct as_gone_host {
+    int64_t id, seen_count;
+    char *address, *name;   /* name "" when none; stored escaped (\DDD) */
+    double last_seen;
+} as_gone_host;
+int as_gone_load(as_store *st, int64_t scan_id, as_gone_host **out, size_t *n, char *err,
+                 size_t errlen);
+void as_gone_free(as_gone_host *g, size_t n);
+
 /* Coverage from a scan's target text, through the parser set by as_store_set_target_parser
  * (none set, or the text does not parse without DNS: unknown, -1). */
 int as_coverage_from_text(const char *targets, size_t max, as_coverage *c);

@@ -5,6 +5,7 @@
 static char *export_fmt(enum as_export_format fmt) __attribute__((unused));
 #include "export_fixture.h"
 #include "db/reports.h"
+#include "engine/targets.h"
 
 #define WIN_SSH_PASSIVE "Windows (passive: TTL 128, 1 hops, window 8192, options MNWNNS, DF)"
 #define GEAR_PASSIVE "network device, Solaris or AIX (passive: TTL 255, 1 hops, window 4128, options M, DF)"
@@ -13,7 +14,7 @@ static char *export_fmt(enum as_export_format fmt) __attribute__((unused));
  * SSH. */
 static int64_t scan2(void)
 {
-    int64_t id = as_store_begin_scan(st, "198.18.5.0/24", "-p 22", STARTED + 100, err, sizeof err);
+    int64_t id = as_store_begin_scan(st, "198.18.1.0/24 198.18.5.0/24", "-p 22", STARTED + 100, err, sizeof err);
     as_port_record ssh[] = { port(22, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 64, "ssh") };
     as_port_record ssh128[] = { port(22, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 128, "ssh") };
     as_port_record ssh255[] = { port(22, IPPROTO_TCP, AS_PORT_OPEN, "syn-ack", 255, "ssh") };
@@ -122,6 +123,17 @@ START_TEST(gone_for_the_cmdb)
     ck_assert_ptr_null(strstr(c, "198.18.5."));
     ck_assert_ptr_nonnull(strstr(c, "\"host_id\": "));
     free(c);
+    /* Outside what a scan covered nothing is known to be gone (diff's rule): a scan of
+     * 198.18.5.0/24 alone retires nobody in 198.18.1.0/24. */
+    int64_t narrow = as_store_begin_scan(st, "198.18.5.0/24", "-p 22", STARTED + 200, err, sizeof err);
+    ck_assert_int_gt(narrow, 0);
+    ck_assert_int_eq(as_store_end_scan(st, narrow, AS_SCAN_COMPLETE, STARTED + 210, NULL, err,
+                                       sizeof err), 0);
+    o.scan_id = narrow;
+    c = export_to_string(&o, NULL);
+    ck_assert_msg(strstr(c, "198.18.1.10") == NULL, "%s", c);
+    free(c);
+    o.scan_id = id;
     o.format = AS_EXPORT_CSV;
     c = export_to_string(&o, NULL);
     ck_assert_msg(strncmp(c, "host_id,address,dns_name,status,last_seen,seen_count\r\n", 53) == 0, "%s", c);
@@ -132,6 +144,8 @@ END_TEST
 
 int main(void)
 {
+    /* scans whose coverage is their target text: "gone" is judged inside it */
+    as_store_set_target_parser(as_targets_text_intervals);
     Suite *s = suite_create("cmdb_identity");
     TCase *tc = tcase_create("cmdb");
     tcase_add_checked_fixture(tc, setup, teardown);
