@@ -22,8 +22,10 @@ int as_capture_frame(as_capture *c, const uint8_t *bytes, size_t caplen, uint64_
     as_packet p;
     as_result res;
     atomic_fetch_add_explicit(&c->packets, 1, memory_order_relaxed);
-    if (as_decode_frame(bytes, caplen, c->dlt, &p) != 0)
+    if (as_decode_frame(bytes, caplen, c->dlt, &p) != 0) {
+        atomic_fetch_add_explicit(&c->rejected, 1, memory_order_relaxed);
         return 0;
+    }
     if (c->os_frames != NULL && as_osprobe_reply_index(&p, c->ctx) >= 0) {
         as_frame *f = as_ring_reserve(c->os_frames);
         if (f != NULL) {
@@ -34,8 +36,10 @@ int as_capture_frame(as_capture *c, const uint8_t *bytes, size_t caplen, uint64_
         }
         return 1;
     }
-    if (!as_classify(&p, c->ctx, &res))
+    if (!as_classify(&p, c->ctx, &res)) {
+        atomic_fetch_add_explicit(&c->rejected, 1, memory_order_relaxed);
         return 0;
+    }
     res.t_us = t_us;
     if (p.l4 == AS_L4_TCP && res.kind == AS_RES_PORT && res.state == AS_PORT_OPEN) {
         res.win = p.win;

@@ -31,6 +31,8 @@ typedef struct as_capture {
     int running;
     atomic_int stop;
     _Atomic uint64_t packets, accepted;
+    _Atomic uint64_t rejected;      /* not a reply to our probes: wrong cookie, stale, forged,
+                                     * malformed (a flood shows here, -v) */
 } as_capture;
 
 /* Without a capture handle: frames come from another backend (engine/netio.h). */

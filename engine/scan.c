@@ -365,6 +365,11 @@ static int run_loop(as_scanner *s)
                         (unsigned long long)s->hosts_up, as_rtt_timeout(&s->rtt) / 1000.0,
                         (unsigned long long)s->loss_signals, (unsigned long long)s->tx.errors,
                         (unsigned long long)atomic_load(&s->ring.dropped));
+            as_scan_log(s, 1, "recv", "%llu frames captured, %llu answers accepted, %llu rejected "
+                        "(not answers to our probes: wrong cookie, stale, forged or malformed)",
+                        (unsigned long long)atomic_load(&s->cap.packets),
+                        (unsigned long long)atomic_load(&s->cap.accepted),
+                        (unsigned long long)atomic_load(&s->cap.rejected));
             if (s->o->os_detect)
                 as_scan_log(s, 1, "os", "%llu jobs started, %llu finished, %llu replies late or without our "
                             "keyed numbers", (unsigned long long)s->os_started, (unsigned long long)s->os_finished,

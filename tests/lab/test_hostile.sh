@@ -115,6 +115,13 @@ grep 'scan: done' "$X/calm.db.err" "$X/flood.db.err"
 check "the flooded scan completes (exit $rc)" scan_complete "$X/flood.db"
 check "it found exactly what the calm scan found" test "$(found "$X/flood.db")" = "$(found "$X/calm.db")"
 check "RSS within 20% of the calm scan" test "$flood" -le $((calm * 120 / 100))
+# -v's receive counters show the flood: far more frames rejected than in the calm scan.
+rejected() { sed -n 's/.*recv: [0-9]* frames captured, [0-9]* answers accepted, \([0-9]*\) rejected.*/\1/p' "$1" | tail -1; }
+rc_calm=$(rejected "$X/calm.db.err")
+rc_flood=$(rejected "$X/flood.db.err")
+echo "frames rejected: calm scan ${rc_calm:-?}, flooded scan ${rc_flood:-?}"
+check "-v shows the flood as rejected frames" \
+    test "${rc_flood:-0}" -ge $(( ${rc_calm:-0} + $(cat "$X/flood.n" 2>/dev/null || echo 1) / 2 ))
 
 say "a tarpit answering SYN/ACK on every port of a /24"
 ip netns exec "$LAB_PREFIX-h10" ip route add local 198.18.78.0/24 dev lo
