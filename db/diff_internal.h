@@ -32,6 +32,10 @@ typedef struct as_change {
     char *from, *to;        /* old and new value (owned); the item for agent/deploy */
 } as_change;
 
+/* One change in words, as the diff table, its JSON and the HTML report show it ("was
+ * 198.18.1.10", "22/tcp open -> closed", "first seen DATE"). */
+void as_change_detail(const as_change *c, char *buf, size_t len);
+
 typedef struct as_diff {
     as_scan_view a, b;
     int gone_reported;      /* b complete and its covered space known */

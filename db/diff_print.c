@@ -112,8 +112,7 @@ int as_store_diff_pick(as_store *st, int64_t *a, int64_t *b, char *err, size_t e
     return 0;
 }
 
-/* The detail column / JSON values of one change. */
-static void detail(const as_change *c, char *buf, size_t len)
+void as_change_detail(const as_change *c, char *buf, size_t len)
 {
     char when[32];
     switch (c->kind) {
@@ -168,7 +167,7 @@ static int print_table(const as_diff *d, FILE *out)
     for (size_t i = 0; i < d->n; i++) {
         const as_change *c = &d->c[i];
         char buf[1024];
-        detail(c, buf, sizeof buf);
+        as_change_detail(c, buf, sizeof buf);
         char *name = as_text_clean(*c->h->name ? c->h->name : "-", 2);
         char *det = as_text_clean(buf, 2);
         if (!name || !det) {

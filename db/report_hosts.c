@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/diff_internal.h"
 #include "db/export_internal.h"
 #include "db/report_internal.h"
 #include "db/when.h"
@@ -12,24 +13,6 @@
 static const char *host_name(const as_host_view *h)
 {
     return h->name && *h->name ? h->name : "";
-}
-
-static void change_detail(const as_change *c, char *buf, size_t len)
-{
-    switch (c->kind) {
-    case AS_CH_MOVED:
-        snprintf(buf, len, "from %s", c->from);
-        break;
-    case AS_CH_PORT:
-        snprintf(buf, len, "%d/%s %s -> %s", c->port, c->proto, c->from, c->to);
-        break;
-    case AS_CH_OS:
-    case AS_CH_NAME:
-        snprintf(buf, len, "%s -> %s", c->from, c->to);
-        break;
-    default:
-        snprintf(buf, len, "%s", c->to ? c->to : c->from ? c->from : "");
-    }
 }
 
 void rp_html_changes(rp_writer *w, const rp_model *m)
@@ -66,7 +49,7 @@ void rp_html_changes(rp_writer *w, const rp_model *m)
     for (size_t i = 0; i < d->n; i++) {
         const as_change *c = &d->c[i];
         char buf[1024];
-        change_detail(c, buf, sizeof buf);
+        as_change_detail(c, buf, sizeof buf);
         rp_open(w, "tr");
         rp_attr(w, "class", "ch-%s", as_change_name(c->kind));
         rp_el(w, "td", as_change_name(c->kind));
