@@ -17,8 +17,15 @@ typedef struct as_port_record {
     uint8_t proto;          /* IPPROTO_TCP or IPPROTO_UDP */
     uint8_t state;          /* enum as_port_state */
     uint8_t reason_ttl;     /* TTL of the reply that decided the state, 0 if none */
-    char reason[24];
+    char reason[24];        /* UDP adds "udp-response" */
     char service[64];
+    /* What the identity phase learned on this port (all "" and confirmed -1 without it):
+     * the product and version the service named ("OpenSSH", "9.2p1"), and whether the
+     * protocol the port stands for answered as itself (1), did not (0), or was not asked
+     * (-1). A deploy channel is "confirmed" at 1, only "open" otherwise. */
+    char product[64];
+    char version[64];
+    int8_t confirmed;
 } as_port_record;
 
 /* One OS guess from the fingerprint matcher; strings live as long as the record. */
@@ -30,6 +37,57 @@ typedef struct as_os_guess {
 
 #define AS_NAME_MAX 256     /* DNS names: 253 characters at most, sanitised by the engine */
 #define AS_TEXT_MAX 256
+
+/* One piece of identity evidence as stored: kind "os" (it says what OS the host runs) or
+ * "name" (a candidate for the host's name); source "ntlmssp", "smb", "rdp", "ssh", "snmp",
+ * "nbstat", "tls", "http", "stack", "passive", "ttl", "ptr"; the raw value seen (a banner
+ * line, a sysDescr, a certificate SAN) and what it says ("Debian 12", "idhost.lab"). Every
+ * string is printable text, cut to its size by the producer. */
+typedef struct as_evidence_record {
+    char kind[8];
+    char source[16];
+    uint16_t port;          /* port it came from, 0 if none */
+    uint8_t proto;          /* IPPROTO_TCP or IPPROTO_UDP, 0 if none */
+    char value[AS_TEXT_MAX];
+    char verdict[128];
+    int confidence;         /* percent, 0-100 */
+} as_evidence_record;
+
+/* What the services told about the host (issue 9): "" or -1 where a field is unknown. The
+ * fused OS verdict is the best of all evidence; os_conflict says when protocol answers and
+ * the stack fingerprint disagree (the firewall-suspect note uses it). */
+typedef struct as_identity_record {
+    char netbios_name[16];          /* NBSTAT or NTLMSSP MsvAvNbComputerName */
+    char netbios_domain[16];        /* workgroup or domain */
+    char netbios_users[AS_TEXT_MAX];    /* logged-on user names NBSTAT publishes, "," */
+    int has_netbios_mac;
+    uint8_t netbios_mac[6];         /* the MAC NBSTAT reports */
+    char dns_name[AS_NAME_MAX];     /* NTLMSSP MsvAvDnsComputerName */
+    char dns_domain[AS_NAME_MAX];
+    char dns_forest[AS_NAME_MAX];
+    char os_version[32];            /* NTLMSSP VERSION "10.0.17763", "" if none */
+    char ssh[AS_TEXT_MAX];          /* the SSH identification line, without CR LF */
+    char smb_dialect[8];            /* "3.1.1", "2.1", ... */
+    int smb_signing_required;       /* 1, 0, or -1 when SMB did not answer */
+    char snmp_sysdescr[AS_TEXT_MAX];
+    char snmp_sysname[AS_NAME_MAX];
+    char snmp_sysobjectid[128];
+    char tls_subject[AS_TEXT_MAX];
+    char tls_sans[512];             /* ","-separated */
+    char tls_issuer[AS_TEXT_MAX];
+    char http_server[AS_TEXT_MAX];  /* the Server header of the first web port answering */
+    char agent_possible[AS_TEXT_MAX];   /* agents whose shared port is open but unconfirmed */
+    /* The fused verdict. */
+    char os[128];                   /* "Windows Server 2019", "Debian 12", "" */
+    char os_family[16];             /* "windows", "unix", "network", "" */
+    char os_source[16];             /* evidence source that decided it */
+    int os_confidence;              /* percent */
+    char os_conflict[512];          /* "" when the evidence agrees */
+    char name[AS_NAME_MAX];         /* the chosen host name, "" if none */
+    char name_source[16];
+    size_t nevidence;
+    const as_evidence_record *evidence;     /* owned by the producer */
+} as_identity_record;
 
 typedef struct as_host_record {
     uint32_t ip;            /* host byte order */
@@ -54,6 +112,11 @@ typedef struct as_host_record {
     int os_passive_accuracy;
     int firewall_suspect;
     const char *firewall_note;      /* why, when firewall_suspect */
+    /* The identity phase's findings; NULL when it did not run (--no-identify, or no port
+     * of the host answered one of its protocols). When set, `deploy` lists the confirmed
+     * channels, deploy_open those whose port answered a SYN but whose protocol did not. */
+    const as_identity_record *identity;
+    char deploy_open[AS_TEXT_MAX];
 } as_host_record;
 
 #endif

@@ -120,6 +120,60 @@ static const char *const migrations[] = {
     "ALTER TABLE scan ADD COLUMN runner_boot TEXT;"
     "ALTER TABLE scan ADD COLUMN runner_host TEXT;"
     "CREATE INDEX scan_status ON scan(status);",
+
+    /* 4: UDP and the services' own words (issue 9). The port table is rebuilt for UDP's
+     * open|filtered state, and gains what the identity phase learned per port; identity
+     * holds the host-level fields of one observation, evidence every piece of evidence
+     * behind its OS verdict and name. */
+    "CREATE TABLE port_v4 ("
+    "  scan_id INTEGER NOT NULL,"
+    "  host_id INTEGER NOT NULL,"
+    "  proto TEXT NOT NULL,"
+    "  port INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK(state IN ('open','closed','filtered','open|filtered')),"
+    "  reason TEXT NOT NULL,"
+    "  reason_ttl INTEGER,"
+    "  service TEXT,"
+    "  product TEXT,"
+    "  version TEXT,"
+    "  confirmed INTEGER CHECK(confirmed IN (0, 1)),"   /* NULL: not asked */
+    "  PRIMARY KEY(scan_id, host_id, proto, port),"
+    "  FOREIGN KEY(scan_id, host_id) REFERENCES observation(scan_id, host_id)"
+    "    ON DELETE CASCADE);"
+    "INSERT INTO port_v4(scan_id, host_id, proto, port, state, reason, reason_ttl, service)"
+    "  SELECT scan_id, host_id, proto, port, state, reason, reason_ttl, service FROM port;"
+    "DROP TABLE port;"
+    "ALTER TABLE port_v4 RENAME TO port;"
+    "CREATE INDEX port_host ON port(host_id, proto, port);"
+    "ALTER TABLE observation ADD COLUMN deploy_open TEXT;"
+    "CREATE TABLE identity ("
+    "  scan_id INTEGER NOT NULL,"
+    "  host_id INTEGER NOT NULL,"
+    "  netbios_name TEXT, netbios_domain TEXT, netbios_users TEXT, netbios_mac TEXT,"
+    "  dns_name TEXT, dns_domain TEXT, dns_forest TEXT, os_version TEXT,"
+    "  ssh TEXT, smb_dialect TEXT, smb_signing_required INTEGER,"
+    "  snmp_sysdescr TEXT, snmp_sysname TEXT, snmp_sysobjectid TEXT,"
+    "  tls_subject TEXT, tls_sans TEXT, tls_issuer TEXT, http_server TEXT,"
+    "  agent_possible TEXT,"
+    "  os TEXT, os_family TEXT, os_source TEXT, os_confidence INTEGER, os_conflict TEXT,"
+    "  name TEXT, name_source TEXT,"
+    "  PRIMARY KEY(scan_id, host_id),"
+    "  FOREIGN KEY(scan_id, host_id) REFERENCES observation(scan_id, host_id)"
+    "    ON DELETE CASCADE);"
+    "CREATE TABLE evidence ("
+    "  scan_id INTEGER NOT NULL,"
+    "  host_id INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('os','name')),"
+    "  source TEXT NOT NULL,"
+    "  proto TEXT,"
+    "  port INTEGER,"
+    "  value TEXT NOT NULL,"
+    "  verdict TEXT,"
+    "  confidence INTEGER NOT NULL CHECK(confidence BETWEEN 0 AND 100),"
+    "  PRIMARY KEY(scan_id, host_id, seq),"
+    "  FOREIGN KEY(scan_id, host_id) REFERENCES observation(scan_id, host_id)"
+    "    ON DELETE CASCADE);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -184,6 +184,7 @@ static const char *state_text(uint8_t state)
     case AS_PORT_OPEN: return "open";
     case AS_PORT_CLOSED: return "closed";
     case AS_PORT_FILTERED: return "filtered";
+    case AS_PORT_OPEN_FILTERED: return "open|filtered";
     default: return NULL;
     }
 }

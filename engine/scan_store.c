@@ -93,6 +93,7 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
         if (h->ports[i].state == AS_PORT_UNKNOWN || h->ports[i].state == AS_SLOT_UNASKED)
             continue;
         memset(pr, 0, sizeof *pr);
+        pr->confirmed = -1;
         pr->port = s->o->ports[i];
         pr->proto = 6;
         pr->state = h->ports[i].state;

@@ -45,7 +45,7 @@ START_TEST(migrates_v1_data)
 {
     sql(v1_sql);
     open_store();
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 4);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM host"), 2);
     ck_assert_int_eq(sql_int("SELECT seen_count FROM host WHERE id = 7"), 2);
     ck_assert_int_eq(sql_int("SELECT seen_count FROM host WHERE id = 9"), 1);

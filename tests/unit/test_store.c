@@ -135,14 +135,14 @@ START_TEST(open_creates_schema)
 {
     as_store *st = open_new();
     as_store_close(st);
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 4);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                              "name IN ('scan','host','observation','port')"), 4);
     ck_text("PRAGMA journal_mode", "wal");
     /* and it opens again without create, as the same version */
     ck_assert_msg(as_store_open(&st, dbpath, 0, err, sizeof err) == 0, "%s", err);
     as_store_close(st);
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 4);
 }
 END_TEST
 
@@ -165,7 +165,7 @@ START_TEST(open_empty_file_is_fine)
     as_store *st = NULL;
     ck_assert_msg(as_store_open(&st, dbpath, 0, err, sizeof err) == 0, "%s", err);
     as_store_close(st);
-    ck_assert_int_eq(sql_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(sql_int("PRAGMA user_version"), 4);
 }
 END_TEST
 
@@ -207,7 +207,7 @@ START_TEST(open_rejects_newer_schema)
     ck_assert_int_eq(as_store_open(&st, dbpath, 0, err, sizeof err), -1);
     char want[512];
     snprintf(want, sizeof want, "database %s: database schema version 7 is newer than this "
-             "agentscan supports (3); upgrade agentscan", dbpath);
+             "agentscan supports (4); upgrade agentscan", dbpath);
     ck_assert_str_eq(err, want);
 }
 END_TEST
