@@ -24,6 +24,10 @@ void as_store_close(as_store *st);
  * enum as_error: -AS_ERR_NOSCAN for an empty file or one with no agentscan data yet,
  * -AS_ERR_DB for everything else (missing, unreadable, foreign, older or newer schema). */
 int as_store_open_read(as_store **out, const char *path, char *err, size_t errlen);
+/* A PostgreSQL path (postgresql://..., db/pg.h) is read from the server into memory;
+ * as_store_set_gateway narrows that to the scans of one gateway (NULL: all), process-wide,
+ * for the read commands' --gateway. */
+void as_store_set_gateway(const char *gateway);
 
 /* How the store turns a scan's target text ("198.18.0.0/16 --exclude ...") into sorted
  * address intervals, for scans from before coverage was recorded and for merged shards.

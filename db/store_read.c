@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "db/pg.h"
 #include "db/store_internal.h"
 #include "probes/errors.h"
 
@@ -167,9 +168,18 @@ static int check_schema(as_store *st, char *err, size_t errlen)
     return 0;
 }
 
+static const char *gateway_filter;
+
+void as_store_set_gateway(const char *gateway)
+{
+    gateway_filter = gateway;
+}
+
 int as_store_open_read(as_store **out, const char *path, char *err, size_t errlen)
 {
     *out = NULL;
+    if (as_db_is_pg(path))
+        return as_pg_pull(out, path, gateway_filter, err, errlen);
     as_store *st = calloc(1, sizeof *st);
     if (!st || !(st->path = strdup(path ? path : ""))) {
         free(st);

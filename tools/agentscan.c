@@ -27,12 +27,14 @@ void cli_usage(void)
            "  agentscan deploy-report [--scan ID] [--format text|json]   why hosts are not deployable\n"
            "  agentscan ports [--job JOB|--scan ID]   agentscan merge A.db B.db... --into C.db\n"
            "  agentscan report [--scan ID|--job JOB] [-o FILE]   one HTML page for people\n"
+           "  agentscan push [--spool FILE] --db postgresql://HOST/DB   forward spooled scans\n"
            "\n"
            "Targets: 198.18.1.5  198.18.0.0/16  198.18.1-3.1-254  host.example  -iL FILE\n"
            "  --exclude SPEC[,SPEC]  --excludefile FILE\n"
            "Scan options are nmap's where they mean the same (-p, -PE, -PA, -Pn, -n, -O, -T4,\n"
            "--max-rate, --max-retries, -oX, ...): 'agentscan scan --help' lists every one.\n"
-           "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db)  --help  --version\n"
+           "Common: --db PATH (default $AGENTSCAN_DB or ./agentscan.db), or a shared PostgreSQL\n"
+           "  inventory --db postgresql://HOST/DB (read commands: --gateway NAME)  --help\n"
            "\n"
            "Each command: agentscan COMMAND --help\n"
            "Exit codes: 0 ok, 1 other failure, 2 bad usage, 3 bad target, 4 no permission\n"
@@ -163,5 +165,7 @@ int main(int argc, char **argv)
         return cli_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cli_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "push") == 0)
+        return cli_push(argc - 1, argv + 1);
     return cli_fail(AS_ERR_USAGE, "unknown command '%s' (try 'agentscan --help')", cmd);
 }

@@ -19,6 +19,7 @@ int cli_deploy(int argc, char **argv);
 int cli_ports(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_push(int argc, char **argv);
 void cli_usage(void);
 
 /* Installs the SIGINT/SIGTERM handler of the scanning commands and returns the flag it

@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db/pg.h"
 #include "db/store.h"
 #include "probes/errors.h"
 #include "engine/privdrop.h"
 #include "engine/scan.h"
 #include "tools/cli.h"
+#include "tools/forward.h"
 #include "tools/options.h"
 #include "tools/service_check.h"
 #include "tools/scan_record.h"
@@ -114,6 +116,34 @@ static int run(as_job_scan *js, const as_job *job, const char *db)
     return rc == 0 ? xr : rc;
 }
 
+/* A scan into a PostgreSQL inventory: into the spool, in a child, then forwarded. */
+typedef struct spooled {
+    as_job_scan *js;
+    const as_job *job;
+    const char *spool;
+} spooled;
+
+static int run_spooled(void *arg)
+{
+    spooled *s = arg;
+    return run(s->js, s->job, s->spool);
+}
+
+static int run_into(as_job_scan *js, const as_job *job, const char *db)
+{
+    if (!as_db_is_pg(db) || js->o.dry_run)
+        return run(js, job, db);
+    char spool[4096], err[1200];
+    if (as_spool_path(as_job_get(job, AS_OPT_SPOOL), spool, sizeof spool, err, sizeof err) != 0)
+        return cli_fail(AS_ERR_DB, "%s", err);
+    spooled s = {js, job, spool};
+    int rc = as_run_child(run_spooled, &s);
+    /* A server that is down is not a failed scan: the scan waits in the spool, and the
+     * message says so; the exit status is the scan's. */
+    as_forward(spool, db);
+    return rc;
+}
+
 int cli_scan(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--help-scdoc") == 0) {     /* the man page's build */
@@ -138,7 +168,8 @@ int cli_scan(int argc, char **argv)
         rc = cli_fail(-rc, "%s", err);
     else {
         js.o.progress = js.o.progress && isatty(STDERR_FILENO);
-        rc = run(&js, &job, job.given[AS_OPT_DB] ? as_job_get(&job, AS_OPT_DB) : cli_db_path(NULL));
+        rc = run_into(&js, &job, job.given[AS_OPT_DB] ? as_job_get(&job, AS_OPT_DB)
+                                                      : cli_db_path(NULL));
     }
     as_job_scan_free(&js);
     as_job_release(&job);

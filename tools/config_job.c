@@ -68,7 +68,7 @@ int as_job_effective(const as_config *cfg, as_job *j)
         j->eff[i] = NULL;
         if (t == NULL && i == AS_OPT_PORTS)
             j->eff[i] = default_ports();
-        else if (t != NULL && (o->type == AS_T_PATH || o->type == AS_T_OUTPUT || o->type == AS_T_NAME))
+        else if (t != NULL && (o->type == AS_T_PATH || o->type == AS_T_DATABASE || o->type == AS_T_OUTPUT || o->type == AS_T_NAME))
             j->eff[i] = expand(t, j->name, cfg->hostname);
         else if (t != NULL)
             j->eff[i] = strdup(t);
@@ -179,7 +179,7 @@ static void check_job(const as_config *cfg, const as_job *j, int files, char *er
         size_t n = v ? strlen(v) : 0;
         for (const char *p = v; p && *p; p++)
             n += *p == '%';     /* printed back as "%%" */
-        if (n > AS_CFG_MAX_VALUE && (as_opt_get(i)->type == AS_T_PATH || as_opt_get(i)->type == AS_T_NAME))
+        if (n > AS_CFG_MAX_VALUE && (as_opt_get(i)->type == AS_T_PATH || as_opt_get(i)->type == AS_T_DATABASE || as_opt_get(i)->type == AS_T_NAME))
             errf(err, errlen, nerr, cfg->path, as_job_line(cfg, j, i), "job '%s': %s is longer "
                  "than %d characters once %%j and %%h are expanded", j->name, as_opt_get(i)->name,
                  AS_CFG_MAX_VALUE);

@@ -50,7 +50,7 @@ static void show_job(FILE *out, const as_job *j)
     for (int i = 0; i < AS_OPT_FIRST_CLI_ONLY; i++) {
         enum as_opt_type t = as_opt_get(i)->type;
         const char *v = as_job_get(j, i);
-        char *esc = v && (t == AS_T_PATH || t == AS_T_NAME) ? escape_percent(v) : NULL;
+        char *esc = v && (t == AS_T_PATH || t == AS_T_DATABASE || t == AS_T_NAME) ? escape_percent(v) : NULL;
         show_value(out, as_opt_get(i)->name, esc ? esc : v);
         free(esc);
     }
@@ -81,7 +81,7 @@ static const char *type_name(enum as_opt_type t)
         [AS_T_TARGETS] = "targets...", [AS_T_FILES] = "file...", [AS_T_PORTS] = "ports",
         [AS_T_PING] = "probes", [AS_T_NUM] = "number", [AS_T_INT] = "integer",
         [AS_T_BOOL] = "yes/no", [AS_T_IPLIST] = "IPv4,...", [AS_T_IPV4] = "IPv4",
-        [AS_T_IFNAME] = "interface", [AS_T_NAME] = "name", [AS_T_PATH] = "path",
+        [AS_T_IFNAME] = "interface", [AS_T_NAME] = "name", [AS_T_PATH] = "path", [AS_T_DATABASE] = "database",
         [AS_T_COMMAND] = "command", [AS_T_SHARD] = "K/N", [AS_T_SPAN] = "time span",
         [AS_T_CALENDAR] = "OnCalendar", [AS_T_OUTPUT] = "path or -",
     };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tools/config.h"
+#include "db/pg.h"
 #include "engine/portspec.h"
 #include "engine/targets.h"
 
@@ -64,9 +65,10 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
     [AS_OPT_DEPLOY_TABLE] = {"deploy-table", NULL, AS_T_PATH, 0, 0, NULL, "--deploy-table",
         "deploy channel table (default: the installed one)", AS_CLI_VALUE, NULL, "FILE",
         CFG | SCAN},
-    [AS_OPT_DB] = {"db", NULL, AS_T_PATH, 0, 0, "/var/lib/agentscan/%j.db", "--db",
-        "inventory database; the lock is DB.JOB.lock beside it (scan: $AGENTSCAN_DB, else "
-        "./agentscan.db)", AS_CLI_VALUE, NULL, "PATH", CFG | SCAN},
+    [AS_OPT_DB] = {"db", NULL, AS_T_DATABASE, 0, 0, "/var/lib/agentscan/%j.db", "--db",
+        "inventory: an SQLite file (the lock is DB.JOB.lock beside it), or a PostgreSQL "
+        "database string postgresql://HOST/DB shared by many gateways (scans go to --spool "
+        "first) (scan: $AGENTSCAN_DB, else ./agentscan.db)", AS_CLI_VALUE, NULL, "DB", CFG | SCAN},
     [AS_OPT_GATEWAY] = {"gateway", NULL, AS_T_NAME, 0, 0, "%h", NULL,
         "this gateway's name in merged inventories", AS_CLI_NONE, NULL, NULL, CFG},
     [AS_OPT_KEEP_SCANS] = {"keep-scans", NULL, AS_T_INT, 0, 1e6, "0", NULL,
@@ -97,6 +99,11 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
     [AS_OPT_OSDB] = {"osdb", NULL, AS_T_PATH, 0, 0, NULL, "--osdb",
         "OS fingerprint database for -O (default: agentscan's own; nmap's only when named)",
         AS_CLI_VALUE, NULL, "FILE", CFG | SCAN},
+    [AS_OPT_SPOOL] = {"spool", NULL, AS_T_PATH, 0, 0, NULL, "--spool",
+        "with a PostgreSQL --db: the local SQLite file scans are written to and forwarded from "
+        "(kept while the server is unreachable; default $STATE_DIRECTORY/spool.db, as root "
+        "/var/lib/agentscan/spool.db, else ~/.local/state/agentscan/spool.db)", AS_CLI_VALUE,
+        NULL, "FILE", CFG | SCAN},
     [AS_OPT_XML] = {"xml-output", NULL, AS_T_OUTPUT, 0, 0, NULL, "-oX",
         "also write the scan as nmap XML to FILE", AS_CLI_VALUE, NULL, "FILE", SCAN},
     [AS_OPT_VERBOSE] = {"verbose", NULL, AS_T_INT, 0, 10, "0", "-v",
@@ -458,6 +465,14 @@ int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *
         return parse_path(v, out, outlen, err, errlen);
     case AS_T_PATH:
         return parse_path(v, out, outlen, err, errlen);
+    case AS_T_DATABASE:
+        if (!as_db_is_pg(v))
+            return parse_path(v, out, outlen, err, errlen);
+        if (!printable(v))
+            return fail(err, errlen, "has control characters: '%s'", v);
+        if (as_pg_check(v, err, errlen) != 0 || check_escapes(v, err, errlen) != 0)
+            return -1;
+        return put(out, outlen, v, err, errlen);
     case AS_T_COMMAND:
         if (*v == '\0' || !printable(v))
             return fail(err, errlen, "must be a non-empty command line without control "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db/pg.h"
 #include "probes/errors.h"
 #include "tools/config_internal.h"
 
@@ -52,8 +53,8 @@ static int set(reader *r, enum as_opt id, const char *value)
     const as_opt_info *o = as_opt_get(id);
     char canon[2048], e[512];
     char *owned = NULL;
-    if ((o->type == AS_T_PATH || o->type == AS_T_FILES || o->type == AS_T_OUTPUT) && *value &&
-        strcmp(value, "-") != 0)
+    if ((o->type == AS_T_PATH || o->type == AS_T_FILES || o->type == AS_T_OUTPUT ||
+         (o->type == AS_T_DATABASE && !as_db_is_pg(value))) && *value && strcmp(value, "-") != 0)
         value = owned = path_value(value);
     if (value == NULL) {
         snprintf(r->err, r->errlen, "out of memory");
