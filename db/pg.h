@@ -24,6 +24,17 @@ int as_pg_check(const char *conninfo, char *err, size_t errlen);
  * and options left out. */
 void as_pg_display(const char *conninfo, char *buf, size_t len);
 
+/* What this role can do on the server, for `config check`: each field 1 yes, 0 no. */
+typedef struct as_pg_abilities {
+    int connect;
+    int schema;             /* the schema is there, at this build's version */
+    int migrate;            /* it is not, and this role may create it */
+    int write;              /* may add scans */
+    int read;               /* may read the inventory */
+    char detail[512];       /* the connect error, or the schema's state */
+} as_pg_abilities;
+void as_pg_probe(const char *conninfo, as_pg_abilities *a);
+
 typedef struct as_push_result {
     unsigned pushed;        /* scans written to the server */
     unsigned already;       /* scans the server had already (an earlier push) */

@@ -114,3 +114,43 @@ PGconn *as_pg_connect(const char *conninfo, int migrate, char *err, size_t errle
     }
     return c;
 }
+
+static int pg_true(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    int yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+              strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return yes;
+}
+
+void as_pg_probe(const char *conninfo, as_pg_abilities *a)
+{
+    memset(a, 0, sizeof *a);
+    if (as_pg_check(conninfo, a->detail, sizeof a->detail) != 0)
+        return;
+    PGconn *c = PQconnectdb(conninfo);
+    if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+        snprintf(a->detail, sizeof a->detail, "%s", c ? PQerrorMessage(c) : "out of memory");
+        a->detail[strcspn(a->detail, "\n")] = '\0';
+        PQfinish(c);
+        return;
+    }
+    a->connect = 1;
+    char err[512];
+    a->schema = as_pg_migrate(c, conninfo, 0, err, sizeof err) == 0;
+    if (!a->schema) {
+        snprintf(a->detail, sizeof a->detail, "%s", err);
+        a->migrate = pg_true(c, "SELECT has_schema_privilege(current_schema(), 'CREATE')") &&
+                     !pg_true(c, "SELECT to_regclass('agentscan_schema') IS NOT NULL AND "
+                              "(SELECT max(version) FROM agentscan_schema) > 1");
+    } else {
+        a->write = pg_true(c, "SELECT has_table_privilege('scan', 'INSERT') AND "
+                           "has_table_privilege('host', 'INSERT, UPDATE') AND "
+                           "has_table_privilege('observation', 'INSERT')");
+        a->read = pg_true(c, "SELECT has_table_privilege('scan', 'SELECT') AND "
+                          "has_table_privilege('host', 'SELECT') AND "
+                          "has_table_privilege('evidence', 'SELECT')");
+    }
+    PQfinish(c);
+}

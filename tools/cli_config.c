@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "db/pg.h"
 #include "tools/config.h"
 #include "tools/service_check.h"
 #include "probes/errors.h"
@@ -29,6 +30,39 @@ int cli_load_config(const char *path, as_config *cfg)
     "  --config FILE   the configuration file\n" \
     "exit: 0 ok, 2 the file has problems or bad usage"
 
+/* A job writing a PostgreSQL inventory: what its role can do there, said line by line. The
+ * role that runs the check is the one the service uses when both read one ~/.pgpass. */
+static int check_server(const as_config *cfg, const as_job *j, const char *db)
+{
+    as_pg_abilities a;
+    char shown[256];
+    as_pg_display(db, shown, sizeof shown);
+    as_pg_probe(db, &a);
+    unsigned line = as_job_line(cfg, j, AS_OPT_DB);
+    if (!a.connect) {
+        fprintf(stderr, "%s:%u: job '%s': cannot connect to %s: %s (sweeps still run: their "
+                "scans wait in the spool until the server answers)\n", cfg->path, line, j->name,
+                shown, a.detail);
+        return 0;
+    }
+    fprintf(stderr, "%s:%u: job '%s': %s: connect yes, schema %s, write %s, read %s\n",
+            cfg->path, line, j->name, shown,
+            a.schema ? "current" : a.migrate ? "missing (this role creates it on first push)"
+                                             : "unusable",
+            a.schema ? (a.write ? "yes" : "no") : a.migrate ? "yes" : "no",
+            a.schema ? (a.read ? "yes" : "no") : a.migrate ? "yes" : "no");
+    if (!a.schema && !a.migrate) {
+        fprintf(stderr, "%s:%u: job '%s': %s\n", cfg->path, line, j->name, a.detail);
+        return 1;
+    }
+    if (a.schema && !a.write) {
+        fprintf(stderr, "%s:%u: job '%s': this role may not add scans (GRANT INSERT, UPDATE "
+                "on the agentscan tables, or use the writer's role)\n", cfg->path, line, j->name);
+        return 1;
+    }
+    return 0;
+}
+
 /* What the service will meet: each job's database directory must exist and be writable by
  * the service user (agentscan, else whoever runs the check); paths the unit's sandbox hides
  * are worth a note. Prints every problem; returns how many there are. */
@@ -49,6 +83,10 @@ static int check_service(const as_config *cfg)
         const char *db = as_job_get(j, AS_OPT_DB);
         if (db == NULL)
             continue;
+        if (as_db_is_pg(db)) {
+            problems += check_server(cfg, j, db);
+            continue;
+        }
         if (as_dir_writable_by(db, uid, gid, user, why, sizeof why) != 0) {
             fprintf(stderr, "%s:%u: job '%s': %s\n", cfg->path, as_job_line(cfg, j, AS_OPT_DB),
                     j->name, why);
