@@ -53,4 +53,9 @@ int as_pg_push(as_store *spool, const char *conninfo, as_push_result *r, char *e
 int as_pg_pull(as_store **out, const char *conninfo, const char *gateway, char *err,
                size_t errlen);
 
+/* prune on the server (db/prune.c's rule and result). */
+struct as_prune_result;
+int as_pg_prune(const char *conninfo, int keep, int has_before, double before, int dry_run,
+                struct as_prune_result *r, char *err, size_t errlen);
+
 #endif

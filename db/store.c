@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "db/pg.h"
 #include "db/store_internal.h"
 
 #ifndef AS_VERSION
@@ -201,6 +202,13 @@ int as_store_open(as_store **out, const char *path, int create, char *err, size_
     }
     if (!path || !*path) {
         as_db_errf(st, err, errlen, "empty path (give a file name with --db PATH)");
+        as_store_close(st);
+        return -1;
+    }
+    if (as_db_is_pg(path)) {
+        /* Writers reach PostgreSQL through a spool (db/pg.h), never as a file name. */
+        snprintf(err, errlen, "a PostgreSQL inventory takes scans through `scan`, `sweep` or "
+                 "`push`, not as a file (this command writes SQLite files only)");
         as_store_close(st);
         return -1;
     }

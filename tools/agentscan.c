@@ -125,6 +125,34 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
     return 0;
 }
 
+/* The read commands' --gateway NAME: one compartment of a shared PostgreSQL inventory.
+ * Taken out of argv before the command parses the rest; 0, or an exit code. */
+static int take_gateway(const char *cmd, int *argc, char **argv)
+{
+    static const char *const readers[] = {"hosts", "export", "diff", "deploy-report", "ports",
+                                          "report"};
+    int reader = 0;
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+        reader |= strcmp(cmd, readers[i]) == 0;
+    int out = 2;
+    for (int i = 2; i < *argc; i++) {
+        const char *v = NULL;
+        int r = cli_opt_value(*argc, argv, &i, "--gateway", &v);
+        if (r < 0)
+            return cli_fail(AS_ERR_USAGE, "--gateway needs a gateway name");
+        if (r > 0 && !reader)
+            return cli_fail(AS_ERR_USAGE, "%s: --gateway is for the read commands of a shared "
+                            "inventory (hosts, export, diff, deploy-report, ports, report)", cmd);
+        if (r > 0)
+            as_store_set_gateway(v);
+        else
+            argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     as_store_set_target_parser(as_targets_text_intervals);
@@ -140,6 +168,11 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("agentscan %s\n", AS_VERSION);
         return 0;
+    }
+    if (strcmp(cmd, "sweep") != 0 && strcmp(cmd, "scan") != 0 && strcmp(cmd, "config") != 0) {
+        int grc = take_gateway(cmd, &argc, argv);
+        if (grc != 0)
+            return grc;
     }
     if (strcmp(cmd, "scan") == 0)
         return cli_scan(argc - 1, argv + 1);

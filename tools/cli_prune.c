@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "db/export.h"
+#include "db/pg.h"
 #include "probes/errors.h"
 #include "tools/cli.h"
 
@@ -28,6 +29,8 @@ static const char USAGE[] =
     "  --dry-run              say what would be deleted, change nothing (needs read access only)\n"
     "  --db PATH              the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
     "exit: 0 ok, 2 bad usage, 7 database, 9 no scan yet (--dry-run)\n";
+
+static int print_result(const as_prune_result *rp, int dry);
 
 int cli_prune(int argc, char **argv)
 {
@@ -59,17 +62,29 @@ int cli_prune(int argc, char **argv)
     if (!keep && !has_before)
         return cli_fail(AS_ERR_USAGE, "prune: give --keep N and/or --older-than AGE|DATE");
     as_store *st;
+    as_prune_result r;
+    if (as_db_is_pg(cli_db_path(db))) {
+        if (as_pg_prune(cli_db_path(db), keep, has_before, before.time, dry, &r, err,
+                        sizeof err) != 0)
+            return cli_fail(AS_ERR_DB, "%s", err);
+        return print_result(&r, dry);
+    }
     if (dry) {
         int orc = cli_open_read(db, &st);
         if (orc != 0)
             return orc;
     } else if (as_store_open(&st, cli_db_path(db), 0, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
-    as_prune_result r;
     int rc = as_store_prune(st, keep, has_before, before.time, dry, &r, err, sizeof err);
     as_store_close(st);
     if (rc != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
+    return print_result(&r, dry);
+}
+
+static int print_result(const as_prune_result *rp, int dry)
+{
+    as_prune_result r = *rp;
     if (r.scans == 0)
         printf("prune: nothing to delete\n");
     else

@@ -38,7 +38,7 @@ int cli_push(int argc, char **argv)
     char err[1200], path[4096];
     if (as_pg_check(db, err, sizeof err) != 0)
         return cli_fail(AS_ERR_USAGE, "%s", err);
-    if (as_spool_path(spool, path, sizeof path, err, sizeof err) != 0)
+    if (as_spool_path(spool, NULL, path, sizeof path, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     return as_forward(path, db);
 }

@@ -134,7 +134,7 @@ static int run_into(as_job_scan *js, const as_job *job, const char *db)
     if (!as_db_is_pg(db) || js->o.dry_run)
         return run(js, job, db);
     char spool[4096], err[1200];
-    if (as_spool_path(as_job_get(job, AS_OPT_SPOOL), spool, sizeof spool, err, sizeof err) != 0)
+    if (as_spool_path(as_job_get(job, AS_OPT_SPOOL), NULL, spool, sizeof spool, err, sizeof err) != 0)
         return cli_fail(AS_ERR_DB, "%s", err);
     spooled s = {js, job, spool};
     int rc = as_run_child(run_spooled, &s);

@@ -158,7 +158,7 @@ static void check_user(const as_job *job)
         return;
     }
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", as_job_get(job, AS_OPT_DB));
+    snprintf(dir, sizeof dir, "%s", as_job_local_db(job));
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir)
         *slash = '\0';
@@ -203,7 +203,7 @@ static int unit_binary(const char *given, char *exe, size_t len)
 /* Everything the unit reads or writes must be visible inside its sandbox. */
 static int unit_paths(const as_job *j, const char *exe, const char *conf)
 {
-    const char *paths[] = {exe, conf, as_job_get(j, AS_OPT_DB), as_job_get(j, AS_OPT_ON_CHANGE_FILE)};
+    const char *paths[] = {exe, conf, as_job_local_db(j), as_job_get(j, AS_OPT_ON_CHANGE_FILE)};
     const char *what[] = {"the binary", "the configuration", "the database", "on-change-file"};
     char why[1024];
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)

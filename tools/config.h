@@ -128,6 +128,9 @@ const as_job *as_config_job(const as_config *cfg, const char *name);
 /* The effective value of an option for a job: the job's, else [defaults]', else the
  * built-in default, with %j/%h expanded in paths and names. NULL when unset. */
 const char *as_job_get(const as_job *job, enum as_opt id);
+/* The SQLite file a sweep of the job writes: its db, or with a PostgreSQL db its spool (the
+ * job's `spool`, else /var/lib/agentscan/spool-JOB.db, the service's state directory). */
+const char *as_job_local_db(const as_job *job);
 /* Where the effective value comes from: the line, or 0 for a built-in default. */
 unsigned as_job_line(const as_config *cfg, const as_job *job, enum as_opt id);
 /* Numeric options (NUM, INT, BOOL as 0/1, SPAN in seconds); 0 when unset. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/pg.h"
 #include "tools/config_internal.h"
 #include "engine/scan.h"
 #include "engine/targets.h"
@@ -227,6 +228,18 @@ const as_job *as_config_job(const as_config *cfg, const char *name)
 const char *as_job_get(const as_job *job, enum as_opt id)
 {
     return (unsigned)id < AS_OPT_COUNT ? job->eff[id] : NULL;
+}
+
+const char *as_job_local_db(const as_job *job)
+{
+    const char *db = as_job_get(job, AS_OPT_DB), *spool = as_job_get(job, AS_OPT_SPOOL);
+    if (db == NULL || !as_db_is_pg(db))
+        return db;
+    if (spool)
+        return spool;
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "/var/lib/agentscan/spool-%s.db", job->name);
+    return buf;
 }
 
 unsigned as_job_line(const as_config *cfg, const as_job *job, enum as_opt id)

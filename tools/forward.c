@@ -30,7 +30,8 @@ static int mkdir_p(char *path, mode_t mode)
     return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int as_spool_path(const char *given, char *buf, size_t len, char *err, size_t errlen)
+int as_spool_path(const char *given, const char *job, char *buf, size_t len, char *err,
+                  size_t errlen)
 {
     if (given != NULL && *given) {
         snprintf(buf, len, "%s", given);
@@ -55,7 +56,7 @@ int as_spool_path(const char *given, char *buf, size_t len, char *err, size_t er
                  dir, strerror(errno));
         return -1;
     }
-    if ((size_t)snprintf(buf, len, "%s/spool.db", dir) >= len) {
+    if ((size_t)snprintf(buf, len, "%s/spool%s%s.db", dir, job ? "-" : "", job ? job : "") >= len) {
         snprintf(err, errlen, "spool path too long: %s (give --spool FILE)", dir);
         return -1;
     }

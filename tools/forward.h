@@ -4,9 +4,11 @@
 
 #include <stddef.h>
 
-/* The spool file: given (--spool, the job's `spool`), else spool.db in $STATE_DIRECTORY,
- * /var/lib/agentscan (root) or ~/.local/state/agentscan, that directory created. 0 or -1. */
-int as_spool_path(const char *given, char *buf, size_t len, char *err, size_t errlen);
+/* The spool file: given (--spool, the job's `spool`), else in $STATE_DIRECTORY,
+ * /var/lib/agentscan (root) or ~/.local/state/agentscan (that directory created): spool.db
+ * for `scan`, spool-JOB.db for a sweep of job (NULL: none). 0 or -1. */
+int as_spool_path(const char *given, const char *job, char *buf, size_t len, char *err,
+                  size_t errlen);
 
 /* Runs fn(arg) in a child process and returns its exit status (128 + signal when killed);
  * SIGINT and SIGTERM to this process are passed on to the child while it runs. */

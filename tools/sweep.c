@@ -8,10 +8,12 @@
 #include <time.h>
 
 #include "db/export.h"
+#include "db/pg.h"
 #include "db/report.h"
 #include "db/reports.h"
 #include "probes/errors.h"
 #include "engine/netif.h"
+#include "tools/forward.h"
 #include "tools/scan_record.h"
 #include "tools/sweep.h"
 
@@ -24,6 +26,8 @@ typedef struct sweep {
     as_store *st;
     char *json;
     size_t json_len;
+    const char *pg;         /* the job's PostgreSQL inventory; r->db is then its spool */
+    int forward_failed;
 } sweep;
 
 static void note(const sweep *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -149,6 +153,25 @@ static int write_report(sweep *w, char *err, size_t errlen)
     return 0;
 }
 
+/* A job whose inventory is PostgreSQL: what the spool holds goes to the server now (this
+ * sweep's scan and any an outage kept back). A server that does not answer is a note, not a
+ * failed sweep: the scans wait in the spool, and retention leaves the spool alone. */
+static void forward(sweep *w)
+{
+    if (w->pg == NULL)
+        return;
+    char e[1200], shown[256];
+    as_pg_display(w->pg, shown, sizeof shown);
+    as_push_result pr;
+    if (as_pg_push(w->st, w->pg, &pr, e, sizeof e) != 0) {
+        w->forward_failed = 1;
+        note(w, "cannot forward to %s: %s; the scans stay in the spool %s for the next sweep "
+             "or `agentscan push`", shown, e, w->r->db);
+    }
+    if (pr.pushed || pr.already)
+        note(w, "forwarded %u scan(s) to %s", pr.pushed, shown);
+}
+
 /* Everything after the lock is taken. */
 static int locked(sweep *w, char *err, size_t errlen)
 {
@@ -162,9 +185,10 @@ static int locked(sweep *w, char *err, size_t errlen)
     else if (n < 0)
         note(w, "could not close stale scans: %s", e);
     int rc = run_scan(w, err, errlen);
+    forward(w);
     if (rc == 0)
         rc = compute_diff(w, err, errlen);
-    if (rc == 0)
+    if (rc == 0 && !w->forward_failed)
         rc = retention(w, err, errlen);
     /* A report that cannot be written is an error, but the action still runs. */
     char rerr[512] = "";
@@ -188,6 +212,13 @@ int as_sweep_run(const as_config *cfg, const char *name, const as_sweep_opts *so
         return -AS_ERR_USAGE;
     }
     r->db = as_job_get(w.job, AS_OPT_DB);
+    if (as_db_is_pg(r->db)) {
+        w.pg = r->db;
+        if (as_spool_path(as_job_get(w.job, AS_OPT_SPOOL), w.job->name, r->spool,
+                          sizeof r->spool, err, errlen) != 0)
+            return -AS_ERR_DB;
+        r->db = r->spool;
+    }
     char label[AS_JOB_NAME_MAX + 16];
     snprintf(label, sizeof label, "sweep %s:", w.job->name);
     int rc = as_job_scan_prepare(w.job, label, &w.js, err, errlen);

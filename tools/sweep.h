@@ -67,7 +67,8 @@ typedef struct as_sweep_opts {
 
 typedef struct as_sweep_result {
     as_scan_summary scan;
-    const char *db;                 /* the job's database */
+    const char *db;                 /* the job's database (PostgreSQL: its spool, below) */
+    char spool[4096];
     int64_t prev_id;                /* the job's previous complete sweep, 0 if none */
     size_t changes;
     int busy;                       /* another sweep of the job holds the lock */

@@ -44,7 +44,7 @@ static int service_text(const as_job *job, const char *exe, const char *config_p
     if (unit_path(exe, e_exe, sizeof e_exe, err, errlen) != 0 ||
         unit_path(config_path, e_cfg, sizeof e_cfg, err, errlen) != 0)
         return -1;
-    dir_of(as_job_get(job, AS_OPT_DB), d1, sizeof d1);
+    dir_of(as_job_local_db(job), d1, sizeof d1);
     if (unit_path(d1, e_d1, sizeof e_d1, err, errlen) != 0)
         return -1;
     const char *file = as_job_get(job, AS_OPT_ON_CHANGE_FILE);
