@@ -84,7 +84,7 @@ int as_sweep_run(const as_config *cfg, const char *job, const as_sweep_opts *so,
                  as_sweep_result *r, char *err, size_t errlen);
 
 /* The scan of a sweep, run in a child process (tools/sweep_scan.c) that opens the network
- * and db itself, and, started as root, becomes the job's user (default agentscan, else
+ * and db itself, and, started as root, becomes an unprivileged user (agentscan, else
  * nobody) under Landlock and seccomp before it parses a reply, as `agentscan scan` does.
  * The caller holds the job's lock (lock_fd, which the child closes) and no open store.
  * Stop signals (so->interrupted) are passed on. Returns as as_scan_run: 0,
