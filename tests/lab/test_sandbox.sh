@@ -8,7 +8,7 @@
 # A sweep started as root scans in a child process that does the same (its own hook,
 # `sweep --selftest-sandbox`); the sweep itself stays uid 0 for its report and change
 # command, passes SIGINT on (the scan is stored, marked interrupted) and, killed, takes the
-# scanning process with it.
+# scanning process with it; a scanning process killed alone leaves its scan to the sweep.
 #
 #   scanner ns (agentscan as root → nobody/agentscan) ──veth── router ns ──bridge── lab hosts
 
@@ -175,4 +175,14 @@ timeout 60 "$A" prune --keep 1000 --db "$X/rootonly/slow.db" >/dev/null 2>&1
 st=$(last_status)
 check "the next writer marks it interrupted: its runner, the sweep, is dead (got '$st')" \
     test "$st" = interrupted
+start_slow
+C=$(scanner_pid)
+check "a third slow sweep has its scanning process" test -n "$C"
+if [[ -n $C ]]; then kill -KILL "$C"; else kill -INT "$BG"; fi
+wait "$BG"
+rc=$?
+check "a scanning process killed alone: the sweep exits 2 (got $rc)" test "$rc" -eq 2
+check "and says how it ended" grep -q "scanning process .* was killed by signal 9" "$X/sweep-slow.err"
+st=$(last_status)
+check "the sweep marks that scan interrupted itself (got '$st')" test "$st" = interrupted
 finish
