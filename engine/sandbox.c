@@ -121,7 +121,8 @@ static const char *const allowed[] = {
      * submissions would bypass this filter. */
     "poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
     "epoll_pwait", "pipe2", "eventfd2", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg",
-    "recvmmsg", "connect", "bind", "getsockname", "getpeername", "setsockopt", "getsockopt", "shutdown",
+    "recvmmsg", "connect", "bind", "getsockname", "getpeername", "setsockopt", "getsockopt",
+    "shutdown",
 };
 
 static int seccomp(char *err, size_t errlen)

@@ -113,7 +113,8 @@ check "a sweep with its database in a directory anyone may write exits 0" \
     sweep open --selftest-sandbox
 check "its scan can create a file beside its database" \
     said "create a file in the database directory: ALLOWED" sweep-open
-check "but not in /tmp (Landlock)" said "create a file outside the database directory: denied" sweep-open
+check "but not in /tmp (Landlock)" \
+    said "create a file outside the database directory: denied" sweep-open
 
 say "sweep: the processes seen from outside, SIGINT, SIGKILL"
 # start_slow: a slow sweep in the background; `ip netns exec` execs agentscan, so $BG is
@@ -143,7 +144,9 @@ wait_gone() {  # wait_gone PID: exited (a zombie awaiting its reaper counts), 10
     done
     return 1
 }
-last_status() { sqlite3 "file:$X/rootonly/slow.db?mode=ro" "SELECT status FROM scan ORDER BY id DESC LIMIT 1"; }
+last_status() {
+    sqlite3 "file:$X/rootonly/slow.db?mode=ro" "SELECT status FROM scan ORDER BY id DESC LIMIT 1"
+}
 start_slow
 C=$(scanner_pid)
 check "the sweep has a scanning process under seccomp" test -n "$C"
@@ -151,7 +154,8 @@ if [[ -n $C ]]; then
     check "the scanning process is not root (uid $(field "$C" Uid))" test "$(field "$C" Uid)" != 0
     check "and holds no capability" test "$(field "$C" CapEff)" = 0000000000000000
     check "and has no_new_privs" test "$(field "$C" NoNewPrivs)" = 1
-    check "the sweep itself stays uid 0 (its report and change command)" test "$(field "$BG" Uid)" = 0
+    check "the sweep itself stays uid 0 (its report and change command)" \
+        test "$(field "$BG" Uid)" = 0
     check "the sweep is not under seccomp (it parses no packet)" test "$(field "$BG" Seccomp)" = 0
 fi
 sleep 1
@@ -159,7 +163,8 @@ kill -INT "$BG"
 wait "$BG"
 rc=$?
 check "SIGINT: the sweep exits 2 (got $rc)" test "$rc" -eq 2
-check "SIGINT: it says the sweep was interrupted" grep -q "sweep interrupted: what scan" "$X/sweep-slow.err"
+check "SIGINT: it says the sweep was interrupted" \
+    grep -q "sweep interrupted: what scan" "$X/sweep-slow.err"
 check "SIGINT: the scanning process is gone" wait_gone "${C:-0}"
 st=$(last_status)
 check "SIGINT: the scan is marked interrupted (got '$st')" test "$st" = interrupted
@@ -170,7 +175,8 @@ kill -KILL "$BG"
 wait "$BG"
 check "SIGKILL of the sweep takes the scanning process with it" wait_gone "${C:-0}"
 st=$(last_status)
-check "the killed sweep's scan reads as running until the next writer (got '$st')" test "$st" = running
+check "the killed sweep's scan reads as running until the next writer (got '$st')" \
+    test "$st" = running
 timeout 60 "$A" prune --keep 1000 --db "$X/rootonly/slow.db" >/dev/null 2>&1
 st=$(last_status)
 check "the next writer marks it interrupted: its runner, the sweep, is dead (got '$st')" \
@@ -182,7 +188,8 @@ if [[ -n $C ]]; then kill -KILL "$C"; else kill -INT "$BG"; fi
 wait "$BG"
 rc=$?
 check "a scanning process killed alone: the sweep exits 2 (got $rc)" test "$rc" -eq 2
-check "and says how it ended" grep -q "scanning process .* was killed by signal 9" "$X/sweep-slow.err"
+check "and says how it ended" \
+    grep -q "scanning process .* was killed by signal 9" "$X/sweep-slow.err"
 st=$(last_status)
 check "the sweep marks that scan interrupted itself (got '$st')" test "$st" = interrupted
 finish

@@ -191,8 +191,9 @@ static int sandboxed_loop(const peers *p)
         failf("tcp", rc);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_buf_t b = uv_buf_init("ping", 4);
+    const struct sockaddr *to = (const struct sockaddr *)&p->udp;
     if ((rc = uv_udp_init(&loop, &L.udp)) != 0 ||
-        (rc = uv_udp_send(&L.send, &L.udp, &b, 1, (const struct sockaddr *)&p->udp, on_sent)) != 0 ||
+        (rc = uv_udp_send(&L.send, &L.udp, &b, 1, to, on_sent)) != 0 ||
         (rc = uv_udp_recv_start(&L.udp, on_alloc, on_udp_recv)) != 0)
         failf("udp", rc);
     uv_run(&loop, UV_RUN_DEFAULT);
