@@ -56,10 +56,17 @@ static void read_line(const char *path, char *out, size_t len)
     out[strcspn(out, "\n")] = '\0';
 }
 
-int as_runner_self(as_runner *r)
+static long runner_pid;
+
+void as_store_set_runner(long pid)
+{
+    runner_pid = pid;
+}
+
+static int runner_of(long pid, as_runner *r)
 {
     memset(r, 0, sizeof *r);
-    r->pid = (long)getpid();
+    r->pid = pid;
     int zombie;
     if (proc_start(r->pid, &r->start, &zombie) != 0)
         r->start = -1;
@@ -68,6 +75,11 @@ int as_runner_self(as_runner *r)
         r->host[0] = '\0';
     r->host[sizeof r->host - 1] = '\0';
     return r->start >= 0 && r->boot[0] ? 0 : -1;
+}
+
+int as_runner_self(as_runner *r)
+{
+    return runner_of((long)getpid(), r);
 }
 
 int as_runner_alive(const as_runner *saved, const as_runner *self)
@@ -230,7 +242,7 @@ int as_runner_reap(as_store *st, char *err, size_t errlen)
 int as_runner_bind(sqlite3_stmt *s, int first)
 {
     as_runner r;
-    as_runner_self(&r);
+    runner_of(runner_pid > 0 ? runner_pid : (long)getpid(), &r);
     int rc = sqlite3_bind_int64(s, first, r.pid);
     if (rc == SQLITE_OK)
         rc = r.start >= 0 ? sqlite3_bind_int64(s, first + 1, r.start) : sqlite3_bind_null(s, first + 1);

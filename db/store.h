@@ -38,6 +38,13 @@ typedef int (*as_target_intervals_fn)(const char *targets, size_t max, uint32_t 
                                       uint32_t **hi, size_t *n);
 void as_store_set_target_parser(as_target_intervals_fn fn);
 
+/* The process a scan row names as its runner, whose death makes the scan 'interrupted'
+ * (0: the process writing the row). A sweep's scanning process names the sweep that forked
+ * it: the process the operator, the job's lock and a kill see, which the scanning process
+ * never outlives (tools/sweep_scan.c); if it ends alone, the sweep closes its scan.
+ * Process-wide. */
+void as_store_set_runner(long pid);
+
 /* A scan row with status 'running'. Returns the new scan id (> 0) or -1. */
 int64_t as_store_begin_scan(as_store *st, const char *targets, const char *options,
                             double started, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -108,6 +109,30 @@ static int drop_caps(char *err, size_t errlen)
     return 0;
 }
 
+int as_drop_capabilities(char *err, size_t errlen)
+{
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
+        return -1;
+    }
+    return drop_caps(err, errlen);
+}
+
+/* After every change of credentials (which clears it), before seccomp (which refuses
+ * prctl): the parent-death signal, and the check that the parent is not already gone. */
+static int die_with_parent(char *err, size_t errlen)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+        snprintf(err, errlen, "cannot set the parent-death signal: %s", strerror(errno));
+        return -1;
+    }
+    if (getppid() != conf.parent) {
+        snprintf(err, errlen, "the sweep that started this scan is gone");
+        return -1;
+    }
+    return 0;
+}
+
 int as_drop_privileges(char *err, size_t errlen)
 {
     if (configured && conf.sandbox &&
@@ -116,11 +141,9 @@ int as_drop_privileges(char *err, size_t errlen)
     if (configured && conf.switch_user && (getuid() == 0 || geteuid() == 0) &&
         switch_user(err, errlen) != 0)
         return -1;
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
+    if (as_drop_capabilities(err, errlen) != 0)
         return -1;
-    }
-    if (drop_caps(err, errlen) != 0)
+    if (configured && conf.parent > 0 && die_with_parent(err, errlen) != 0)
         return -1;
     if (configured && conf.sandbox && as_sandbox_enter(err, errlen) != 0)
         return -1;

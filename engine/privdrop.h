@@ -6,6 +6,7 @@
 #define AS_PRIVDROP_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Process-wide settings the program hands down before the scan (like the store's target
  * parser): user is the account to become when running as root (NULL: "agentscan" when it
@@ -21,6 +22,9 @@ typedef struct as_privdrop_opts {
     const char *out_dir;    /* a second directory that stays writable (-oX), or NULL */
     int sandbox;
     int selftest;
+    pid_t parent;           /* > 0: die (SIGKILL) with this process, our parent; the user
+                             * switch clears the kernel's parent-death signal, so the drop
+                             * sets it again (a sweep's scanning process, tools/sweep_scan.c) */
 } as_privdrop_opts;
 void as_privdrop_configure(const as_privdrop_opts *o);
 
@@ -29,5 +33,9 @@ void as_privdrop_configure(const as_privdrop_opts *o);
  * later inherit all of it. Returns 0, or -1 with err; no step is skipped silently except
  * Landlock on a kernel without it (noted in note when not NULL). */
 int as_drop_privileges(char *err, size_t errlen);
+
+/* The capabilities alone (read back) and no_new_privs, the user kept: a sweep's own process
+ * once its scanning process is done (its change command has always run so). 0 or -1. */
+int as_drop_capabilities(char *err, size_t errlen);
 
 #endif

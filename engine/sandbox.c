@@ -114,10 +114,15 @@ static const char *const allowed[] = {
     /* -oX and export -o: a temporary file beside the target, its old mode and owner kept,
      * then renamed over it (tools/safe_write.c) */
     "fchmod", "fchown", "rename", "renameat", "renameat2",
-    /* the capture ring and the send socket (already open), DNS and TCP sockets */
+    /* the capture ring and the send socket (already open), DNS and TCP sockets; a libuv
+     * loop (the identity phase) adds its wake-up pipe and eventfd (strace of libuv 1.44
+     * connecting, reading, sending and receiving UDP: tests/unit/test_sandbox_uv.c). No
+     * io_uring: libuv 1.45+ falls back to epoll when io_uring_setup is refused, and its
+     * submissions would bypass this filter. */
     "poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
-    "epoll_pwait", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg", "recvmmsg", "connect",
-    "bind", "getsockname", "getpeername", "setsockopt", "getsockopt", "shutdown",
+    "epoll_pwait", "pipe2", "eventfd2", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg",
+    "recvmmsg", "connect", "bind", "getsockname", "getpeername", "setsockopt", "getsockopt",
+    "shutdown",
 };
 
 static int seccomp(char *err, size_t errlen)

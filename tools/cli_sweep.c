@@ -56,6 +56,8 @@ int cli_sweep(int argc, char **argv)
             so.verbose++;
         else if (strcmp(argv[i], "--no-progress") == 0)
             so.progress = 0;
+        else if (strcmp(argv[i], "--selftest-sandbox") == 0)
+            so.selftest = 1;        /* a test hook (tests/lab/test_sandbox.sh), not in --help */
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("%s\n\n"
                    "  --config FILE          the configuration (default: %s)\n"

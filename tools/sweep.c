@@ -13,6 +13,7 @@
 #include "db/reports.h"
 #include "probes/errors.h"
 #include "engine/netif.h"
+#include "engine/privdrop.h"
 #include "tools/forward.h"
 #include "tools/scan_record.h"
 #include "tools/sweep.h"
@@ -24,6 +25,7 @@ typedef struct sweep {
     as_sweep_result *r;
     as_job_scan js;
     as_store *st;
+    as_lock *lock;
     char *json;
     size_t json_len;
     const char *pg;         /* the job's PostgreSQL inventory; r->db is then its spool */
@@ -44,19 +46,33 @@ static void note(const sweep *w, const char *fmt, ...)
     w->so->log(w->so->log_ctx, msg);
 }
 
+/* The scan runs in a process of its own that gives up its rights before it parses a reply
+ * (tools/sweep_scan.c); this one, which parses no packet, then reopens the store for the
+ * diff, retention, report and change action and drops its capabilities, as sweeps always
+ * did once the scan's sockets were open (uid 0 without capabilities, no_new_privs). */
 static int run_scan(sweep *w, char *err, size_t errlen)
 {
-    as_scan_opts *o = &w->js.o;
-    o->store = w->st;
-    o->progress = w->so->progress;
-    o->verbose = w->so->verbose;
-    o->interrupted = w->so->interrupted;
-    int rc = as_scan_run(o, &w->r->scan, err, errlen);
-    char e[1100];
-    if (w->r->scan.scan_id > 0 &&
-        as_scan_record_context(w->st, o, &w->r->scan, as_job_get(w->job, AS_OPT_GATEWAY),
-                               w->job->name, e, sizeof e) != 0)
-        note(w, "%s", e);
+    as_store_close(w->st);
+    w->st = NULL;
+    as_sweep_scan_args a = {.js = &w->js, .job = w->job, .so = w->so, .db = w->r->db,
+                            .lock_fd = w->lock->fd};
+    int rc = as_sweep_scan(&a, &w->r->scan, err, errlen);
+    /* The store first: a file only root's capabilities open (another user's) opened before. */
+    char e[512];
+    if (as_store_open(&w->st, w->r->db, 1, e, sizeof e) != 0) {
+        if (rc >= 0)
+            snprintf(err, errlen, "%s", e);
+        return rc < 0 ? rc : -AS_ERR_DB;
+    }
+    if (as_drop_capabilities(e, sizeof e) != 0) {
+        if (rc >= 0)
+            snprintf(err, errlen, "%s", e);
+        return rc < 0 ? rc : -AS_ERR_PERM;
+    }
+    /* A scanning process that died alone (a crash) left its scan 'running' under this
+     * process's pid: close it, as the next sweep would. */
+    if (as_origin_close_stale(w->st, w->job->name, (double)time(NULL), e, sizeof e) < 0)
+        note(w, "could not close the scan: %s", e);
     if (rc < 0)
         return rc;
     if (rc == AS_ERR_INTERRUPTED) {
@@ -158,7 +174,7 @@ static int write_report(sweep *w, char *err, size_t errlen)
  * failed sweep: the scans wait in the spool, and retention leaves the spool alone. */
 static void forward(sweep *w)
 {
-    if (w->pg == NULL)
+    if (w->pg == NULL || w->st == NULL)
         return;
     char e[1200], shown[256];
     as_pg_display(w->pg, shown, sizeof shown);
@@ -235,6 +251,7 @@ int as_sweep_run(const as_config *cfg, const char *name, const as_sweep_opts *so
         if (r->stale)
             note(&w, "taking over the stale lock %s: sweep pid %ld ended without releasing it "
                  "(crashed or killed)", lock.path, (long)r->stale);
+        w.lock = &lock;
         rc = locked(&w, err, errlen);
         as_lock_release(&lock);
     } else if (lr == 1) {

@@ -63,6 +63,7 @@ typedef struct as_sweep_opts {
     as_sweep_log_fn log;            /* notes for the operator (stale lock, waiting, ...) */
     void *log_ctx;
     FILE *diff_out;                 /* the diff as a table; NULL: not printed */
+    int selftest;                   /* --selftest-sandbox: a test hook (engine/privdrop.h) */
 } as_sweep_opts;
 
 typedef struct as_sweep_result {
@@ -82,6 +83,21 @@ typedef struct as_sweep_result {
  * when the change action fails or the sweep is interrupted (-AS_ERR_INTERRUPTED). */
 int as_sweep_run(const as_config *cfg, const char *job, const as_sweep_opts *so,
                  as_sweep_result *r, char *err, size_t errlen);
+
+/* The scan of a sweep, run in a child process (tools/sweep_scan.c) that opens the network
+ * and db itself, and, started as root, becomes an unprivileged user (agentscan, else
+ * nobody) under Landlock and seccomp before it parses a reply, as `agentscan scan` does.
+ * The caller holds the job's lock (lock_fd, which the child closes) and no open store.
+ * Stop signals (so->interrupted) are passed on. Returns as as_scan_run: 0,
+ * AS_ERR_INTERRUPTED, or a negative enum as_error with err; sum as the child stored it. */
+typedef struct as_sweep_scan_args {
+    as_job_scan *js;
+    const as_job *job;
+    const as_sweep_opts *so;
+    const char *db;
+    int lock_fd;
+} as_sweep_scan_args;
+int as_sweep_scan(const as_sweep_scan_args *a, as_scan_summary *sum, char *err, size_t errlen);
 
 /* systemd drop-ins that tie the template units (tools/systemd/agentscan-sweep@.service and
  * .timer) to one job: the timer's OnCalendar= and RandomizedDelaySec= from the job; the

@@ -1,6 +1,7 @@
 /* test_runner.c — crash safety at open: a 'running' scan whose process is gone (killed,
  * pid reused, machine rebooted) is marked interrupted by the next opener; a live one, or
- * one of another host, is left alone; a reader that cannot write reports it without
+ * one of another host, is left alone, as is one whose writer named a live runner (a
+ * sweep's scanning process names the sweep); a reader that cannot write reports it without
  * changing the file. */
 #include <check.h>
 #include <ftw.h>
@@ -133,6 +134,31 @@ START_TEST(dead_runner_marked_interrupted)
 }
 END_TEST
 
+/* A sweep's scanning process names the sweep, its parent, as the runner: the scan lives and
+ * dies with the sweep, not with the process that wrote the row. */
+START_TEST(runner_named_for_the_parent)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        as_store_set_runner((long)getppid());
+        as_store *st = NULL;
+        char e[512];
+        _exit(as_store_open(&st, dbpath, 1, e, sizeof e) == 0 &&
+              as_store_begin_scan(st, "198.18.0.0/24", "", 1000, e, sizeof e) > 0 ? 0 : 1);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+    char want[32];
+    snprintf(want, sizeof want, "%ld", (long)getpid());
+    ck_text("SELECT runner_pid FROM scan", want);
+    /* the writer is gone, the runner (this process) is not: still running */
+    reopen();
+    ck_text("SELECT status FROM scan", "running");
+}
+END_TEST
+
 START_TEST(own_scan_stays_running)
 {
     begin_here();
@@ -206,6 +232,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, dead_runner_marked_interrupted);
     tcase_add_test(tc, own_scan_stays_running);
+    tcase_add_test(tc, runner_named_for_the_parent);
     tcase_add_test(tc, reused_pid_and_reboot_are_dead);
     tcase_add_test(tc, read_only_reader_reports_without_writing);
     suite_add_tcase(s, tc);
