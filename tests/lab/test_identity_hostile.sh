@@ -73,7 +73,7 @@ done
 # log check below says whether the phase queried NBSTAT and SNMP anyway.
 PORTS=$TCP_PORTS
 UDP_ARGS=()
-if grep -q 'U:' <<<"$help"; then
+if grep -qE '(^|[^A-Za-z])U:[0-9]' <<<"$help"; then
     PORTS="T:$TCP_PORTS,U:137,161"
     grep -q -- '-sU' <<<"$help" && UDP_ARGS=(-sS -sU)
 fi
