@@ -180,6 +180,8 @@ def main():
             ("snmp-ber", lambda h: h.update(identity={"snmp": {"sysname": "HOSTILE-SNMP"}}),
              "snmp-ber: no SNMP identity"),
             ("silent", lambda h: h.update(deploy=["winrm"]), "silent: no deploy channel"),
+            ("smb-version", lambda h: h.update(deploy=["smb"], deploy_open=["smb"]),
+             "smb-version: no channel both confirmed and only open"),
             ("silent", lambda h: h.update(identity={"http_server": "x"}),
              "silent: nothing learned"),
         ]

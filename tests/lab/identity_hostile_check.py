@@ -140,6 +140,9 @@ for addr, h in sorted(hosts.items()):
         check(f"{svc}: the chosen name {name[:60]!r} is a host name, not sanitized garbage",
               HOSTNAME.match(name) is not None)
 
+    both = dep & dep_open
+    check(f"{svc}: no channel both confirmed and only open ({sorted(both)})", not both)
+
     def unconfirmed(channel, *ports):
         check(f"{svc}: {channel} is deploy_open, not deploy (deploy {sorted(dep)}, "
               f"deploy_open {sorted(dep_open)})", channel not in dep and channel in dep_open)
@@ -195,7 +198,7 @@ for addr, h in sorted(hosts.items()):
               empty(s) or all(empty(v) for v in s.values()))
     elif svc == "silent":
         check(f"{svc}: nothing learned ({ {k: v for k, v in idn.items() if not empty(v)} })",
-              all(empty(v) for k, v in idn.items() if k not in ("os",)))
+              all(empty(v) for k, v in idn.items() if k not in ("os", "agent_possible")))
         check(f"{svc}: no deploy channel confirmed ({sorted(dep)})", not dep)
         for ch, ports in (("ssh", (22,)), ("smb", (139, 445)), ("rdp", (3389,)),
                           ("winrm", (5985, 5986))):
