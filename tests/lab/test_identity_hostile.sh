@@ -5,7 +5,7 @@
 # 255.255.65535, X.224 confirms that lie about their length, certificates with a 4 KiB CN,
 # 500 or 6000 SANs and NULs, a broken NBSTAT name count, SNMP with broken BER, a silent host.
 #
-#   [PFX-scan 198.18.91.1] --veth-- [PFX-srv 198.18.91.10-.29: hostile_services.py,
+#   [PFX-scan 198.18.91.1] --veth-- [PFX-srv 198.18.91.10-.27: hostile_services.py,
 #    agentscan                        one address per behaviour, see ADDR below]
 #
 # Runs one reference scan with --no-identify (wall time and peak RSS without the phase), then
@@ -24,7 +24,8 @@
 # - SSH, RDP and the garbage SMB (smb-badneg) and silent channels are deploy_open, never
 #   deploy, and their ports are not confirmed. smb-offsets/-avpairs/-version answer NEGOTIATE
 #   as SMB2 does, so whether SMB is confirmed there is left to the phase; only their NTLMSSP
-#   names (none) and VERSION (no Windows release invented from 255.255) are checked.
+#   names (none) and VERSION (no Windows release invented from 255.255) are checked;
+# - no host lists a channel both in deploy (confirmed) and in deploy_open (did not answer).
 
 # shellcheck disable=SC2317  # functions run from traps
 # shellcheck source=tests/lab/common.sh
