@@ -14,7 +14,8 @@
 
 #include "probes/wire.h"
 
-/* ASN1 string to sanitized UTF-8 (non-ASCII kept, control characters '?'). */
+/* ASN1 string to sanitized UTF-8 (non-ASCII kept, control characters '?'). A NUL is one of
+ * them, not the end: "trusted.example\0.evil.example" must not read as "trusted.example". */
 static void asn1_text(const ASN1_STRING *s, char *dst, size_t len)
 {
     unsigned char *u = NULL;
@@ -23,7 +24,7 @@ static void asn1_text(const ASN1_STRING *s, char *dst, size_t len)
     if (n < 0)
         return;
     size_t w = 0;
-    for (int i = 0; i < n && u[i] && w + 1 < len; i++)
+    for (int i = 0; i < n && w + 1 < len; i++)
         dst[w++] = u[i] < 0x20 || u[i] == 0x7f ? '?' : (char)u[i];
     dst[w] = '\0';
     OPENSSL_free(u);
