@@ -309,8 +309,10 @@ def facts_nmap(h):
             continue
         if proto == "tcp":
             # nmap's service probes recognised it ("probed") or only named it from the port
-            # number ("table"): the same question as agentscan's `confirmed`.
-            f[f"confirmed tcp/{num}"] = sv.get("method") == "probed"
+            # number ("table"): the same question as agentscan's `confirmed`. A port that
+            # accepts and closes at once (aslab-listen) is "probed" as "tcpwrapped": no protocol.
+            f[f"confirmed tcp/{num}"] = (sv.get("method") == "probed"
+                                         and sv.get("name") not in ("tcpwrapped", "unknown"))
         if proto == "tcp" and num == 22 and sv.get("name") == "ssh" and sv.get("product"):
             f["ssh_product"] = sv.get("product")
             if sv.get("version"):
