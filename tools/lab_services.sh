@@ -245,18 +245,20 @@ print("ready", flush=True)
 servers[0].serve_forever()
 '
 
-# Each service answers its own protocol, asked from inside the host's namespace; prints the
-# SSH identification line (the one fact only the running sshd knows) as "ssh<TAB>line".
+# Each service answers its own protocol, asked from the scanner namespace through the router
+# (one process for every host: starting python is slow on a busy machine). Arguments: a time
+# limit, then ID@ADDR@CHECK items; prints "ID<TAB>ssh<TAB>line" with the SSH identification
+# line, the one fact only the running sshd knows.
 SVC_PROBE='
 import socket, ssl, struct, sys, time
-ip, limit, checks = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+limit, items = float(sys.argv[1]), sys.argv[2:]
 deadline = time.monotonic() + limit
 def ssh():
     with socket.create_connection((ip, 22), timeout=1) as s:
         line = s.makefile("rb").readline(300).rstrip(b"\r\n").decode()
     if not line.startswith("SSH-"):
         raise OSError("no SSH banner")
-    print("ssh\t" + line)
+    print(f"{host}\tssh\t{line}")
 def smb():
     socket.create_connection((ip, 445), timeout=1).close()
 def nbstat(name):
@@ -289,7 +291,8 @@ def http(tls):
         s.sendall(b"GET / HTTP/1.0\r\n\r\n")
         if not s.recv(200).startswith(b"HTTP/1."):
             raise OSError("no HTTP answer")
-for c in checks:
+for item in items:
+    host, ip, c = item.split("@", 2)
     kind, _, arg = c.partition(":")
     while True:
         try:
@@ -298,21 +301,25 @@ for c in checks:
             break
         except OSError as e:
             if time.monotonic() > deadline:
-                sys.exit(f"{c}: not ready: {e}")
+                sys.exit(f"{host} {ip} {c}: not ready: {e}")
             time.sleep(0.1)
 '
 
 svc_wait_ready() {
-    local item id ip checks out
+    local item id ip checks c out key value
+    local -a args=()
+    ((${#SVC_WAIT[@]})) || return 0
     for item in "${SVC_WAIT[@]}"; do
         IFS=: read -r id ip checks <<<"$item"
-        # shellcheck disable=SC2086  # checks is a word list
-        if ! out=$(ip netns exec "$LAB_PREFIX-$id" python3 -c "$SVC_PROBE" "$ip" "$SVC_READY_TIMEOUT_S" $checks); then
-            log "$id: services not ready ($checks): $out; logs in $SVC_DIR/$id"
-            return 1
-        fi
-        [[ -n $out ]] && printf '%s\n' "$out" >>"$SVC_DIR/$id/truth"
+        for c in $checks; do args+=("$id@$ip@$c"); done
     done
+    if ! out=$(ip netns exec "$LAB_SCAN_NS" python3 -c "$SVC_PROBE" "$SVC_READY_TIMEOUT_S" "${args[@]}" 2>&1); then
+        log "services not ready: $out (logs in $SVC_DIR)"
+        return 1
+    fi
+    while IFS=$'\t' read -r id key value; do
+        if [[ -n $key ]]; then printf '%s\t%s\n' "$key" "$value" >>"$SVC_DIR/$id/truth"; fi
+    done <<<"$out"
     return 0
 }
 
@@ -321,13 +328,17 @@ svc_wait_ready() {
 # served port whether its protocol answers. Rows come from the host table, so the file
 # matches truth.tsv; values from the configurations written above.
 write_identity() {
-    local kind id ip listen rules ptr p ch
+    local kind id ip listen rules ptr p ch sid ssvc
+    local -A svc_map=()
+    if ((LAB_SERVICES)); then
+        while read -r sid ssvc _; do svc_map[$sid]=$ssvc; done < <(svc_rows)
+    fi
     {
         while read -r kind id ip listen _ _ rules ptr; do
             [[ $kind == host || $kind == router || $kind == dns ]] || continue
             parse_rules "$rules"
-            local served="" svc=""
-            if ((LAB_SERVICES)) && svc_of "$id"; then svc=$SVC; served=$(svc_tcp_ports "$SVC"); fi
+            local served="" svc=${svc_map[$id]-}
+            [[ -n $svc ]] && served=$(svc_tcp_ports "$svc")
             for p in "${PORT_LIST[@]}"; do
                 port_state "$listen" "$p"
                 [[ $ST == open ]] || continue
@@ -341,7 +352,7 @@ write_identity() {
             done
             printf '%s\thost\t%s\n' "$ip" "${svc:--}"
             [[ $ptr != - ]] && printf '%s\tptr\t%s\n' "$ip" "$ptr.$LAB_DOMAIN"
-            [[ -n $svc ]] && sed "s/^/$ip\t/" "$SVC_DIR/$id/truth"
+            if [[ -n $svc ]]; then sed "s/^/$ip\t/" "$SVC_DIR/$id/truth"; fi
         done < <(table_rows)
     } | python3 -c "$SVC_IDENTITY_JSON" "$(. /etc/os-release 2>/dev/null; echo "${ID-} ${VERSION_ID-}")"
 }
