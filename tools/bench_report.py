@@ -206,7 +206,7 @@ def cmd_record(a):
     ct = load_compare_truth()
     truth, order, ts, nets = truth_sets(ct, a.truth, a.scope)
     rec = {"name": a.name, "tool": a.tool, "loss": a.loss, "mode": a.mode, "group": a.group,
-           "rate": a.rate, "cap": a.cap, "packets": a.packets, "note": a.note}
+           "rate": a.rate, "cap": a.cap, "packets": a.packets, "note": a.note, "job_n": a.job_n}
     rec.update(parse_timev(a.timev) if a.timev else {})
     if a.samples:
         pts = read_samples(a.samples)
@@ -423,9 +423,50 @@ def ratio(a, b):
     return a / b
 
 
+def cmd_identity(a):
+    """One record of compare_identity.py's `agree` output: agentscan and nmap side by side."""
+    text = open(a.compare_output, encoding="utf-8").read().splitlines()
+    m = next((re.search(r"(\d+) fields compared, (\d+) differences", t) for t in reversed(text)
+              if t.startswith("compare_identity:")), None)
+    rec = {"tool": "identity", "name": a.name, "nmap_job": a.nmap_job, "agentscan_job": a.agentscan_job,
+           "fields": int(m.group(1)) if m else None, "differences": int(m.group(2)) if m else None,
+           "lines": [t for t in text if not t.startswith("compare_identity:")][:60]}
+    print(json.dumps(rec))
+    return 0
+
+
+def identity_section(jobs, idrecs):
+    """Issue 9: what identity adds to the ODAD sweep, and agentscan's identity beside nmap's."""
+    out = []
+    on = sorted(j["wall"] for j in jobs if j.get("group") == "as-id-on" and j.get("wall") and j["loss"] == 0)
+    off = sorted(j["wall"] for j in jobs if j.get("group") == "as-id-off" and j.get("wall") and j["loss"] == 0)
+    if not on and not idrecs:
+        return out
+    out.append("")
+    out.append("Goals (issue 9, identity):")
+    if on and off:
+        mon, moff = statistics.median(on), statistics.median(off)
+        ok = mon - moff < 3
+        out.append(f"  [{'MET ' if ok else 'MISS'}] identity adds {mon - moff:+.1f} s to the ODAD sweep of the /16 "
+                   f"(median of {len(on)}: {mon:.1f} s with identity, of {len(off)}: {moff:.1f} s with "
+                   f"--no-identify) (< 3 s)")
+    for r in idrecs:
+        byname = {j.get("job_n"): j for j in jobs}
+        nj, aj = byname.get(r["nmap_job"]), byname.get(r["agentscan_job"])
+        nw = fnum(nj.get("wall") if nj else None, "{:.1f}")
+        aw = fnum(aj.get("wall") if aj else None, "{:.1f}")
+        agree = r["differences"] == 0 and r["fields"]
+        out.append(f"  [{'MET ' if agree else 'MISS'}] {r['name']}: agentscan {aw} s, nmap {nw} s wall; "
+                   f"{fnum(r['fields'])} facts both report, {fnum(r['differences'])} differences")
+        out.extend("    " + t for t in r["lines"])
+    return out
+
+
 def cmd_table(a):
-    jobs = [j for j in load_jobs(a.jobs) if j.get("tool", "window") != "window"]
-    windows = [j for j in load_jobs(a.jobs) if j.get("tool", "window") == "window"]
+    alljobs = load_jobs(a.jobs)
+    idrecs = [j for j in alljobs if j.get("tool") == "identity"]
+    jobs = [j for j in alljobs if j.get("tool", "window") not in ("window", "identity")]
+    windows = [j for j in alljobs if j.get("tool", "window") == "window"]
     meta = json.load(open(a.meta)) if a.meta and os.path.exists(a.meta) else {}
     out = []
     head = ["job", "loss", "wall s", "pkts sent", "peak pps", "RSS MB", "hosts", "open ports", "FP", "exact"]
@@ -482,6 +523,7 @@ def cmd_table(a):
                        f"{w['dropped']}; {'OK' if w['ok'] else 'OVER'}")
     out.append("")
     out.extend(goals(jobs, windows, meta))
+    out.extend(identity_section(jobs, idrecs))
     print("\n".join(out))
     return 0
 
@@ -650,13 +692,19 @@ def main(argv):
     wi.add_argument("--rate", type=int, required=True)
     wi.add_argument("--tolerance", type=float, default=0.05)
     wi.add_argument("--tcpdump-log")
+    r.add_argument("--job-n", type=int)
+    ide = sub.add_parser("identity")
+    ide.add_argument("compare_output")
+    ide.add_argument("--name", required=True)
+    ide.add_argument("--nmap-job", type=int, required=True)
+    ide.add_argument("--agentscan-job", type=int, required=True)
     t = sub.add_parser("table")
     t.add_argument("jobs")
     t.add_argument("--meta")
     sub.add_parser("self-test")
     a = ap.parse_args(argv)
     return {"sample": cmd_sample, "record": cmd_record, "window": cmd_window,
-            "table": cmd_table, "self-test": cmd_self_test}[a.cmd](a)
+            "table": cmd_table, "identity": cmd_identity, "self-test": cmd_self_test}[a.cmd](a)
 
 
 if __name__ == "__main__":

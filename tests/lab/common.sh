@@ -76,19 +76,28 @@ lab_down() {
     exit "$rc"
 }
 
+# lab_up [UP_ARGS...]: tools/lab up (e.g. --services) under the EXIT trap.
 lab_up() {
     LAB_DIR=$(mktemp -d /tmp/aslab-test.XXXXXX)
     trap lab_down EXIT
     trap 'echo "interrupted"; exit 130' INT
     trap 'echo "terminated"; exit 143' TERM
     [[ -x $AS_BUILD_DIR/aslab-listen ]] || { echo "FAIL: $AS_BUILD_DIR/aslab-listen not built"; exit 1; }
-    if ! timeout 120 "$LAB_TOOL" up --dir "$LAB_DIR" --build "$AS_BUILD_DIR" >/dev/null; then
+    if ! timeout 120 "$LAB_TOOL" up --dir "$LAB_DIR" --build "$AS_BUILD_DIR" "$@" >/dev/null; then
         echo "FAIL: tools/lab up"
         exit 1
     fi
     # shellcheck disable=SC1091
     source "$LAB_DIR/lab.env"
     echo "lab $LAB_PREFIX up in $(fmt_ms "$LAB_UP_MS") (dir $LAB_DIR)"
+}
+
+# need_services: exit 77 unless the Debian servers of `tools/lab up --services` are installed.
+need_services() {
+    local t
+    for t in /usr/sbin/sshd smbd nmbd snmpd openssl unshare ss; do
+        command -v "$t" >/dev/null || { echo "SKIP: $t missing (apt-get install openssh-server samba snmpd)"; exit 77; }
+    done
 }
 
 # run_scan DB ARGS...: one bounded agentscan scan from the scanner namespace; prints wall time.

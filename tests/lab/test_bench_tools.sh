@@ -2,7 +2,7 @@
 # test_bench_tools.sh — the benchmark's helpers are tested too (no root, no lab): the
 # arithmetic of tools/bench_report.py (sliding one-second windows, which test_ratecap.sh
 # relies on, and the nmap/masscan output parsers), and the benchmark-size truth from
-# `tools/lab truth --bench`: 28 real hosts plus the 512 dense addresses, readable by the referee.
+# `tools/lab truth --bench`: 30 real hosts plus the 512 dense addresses, readable by the referee.
 
 set -uo pipefail
 AS_SOURCE_DIR=${AS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
