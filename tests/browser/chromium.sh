@@ -31,13 +31,27 @@ chromium_run() {
     if [[ $(id -u) -eq 0 ]] && unshare --net true 2>/dev/null; then
         wrap=(unshare --net)
     fi
-    timeout 120 "${wrap[@]}" "$CHROMIUM" "${args[@]}" "$@" 2>"$dir/chromium.log"
+    timeout 120 "${wrap[@]}" "${CHROMIUM_VIA[@]}" "$CHROMIUM" "${args[@]}" "$@" 2>"$dir/chromium.log"
 }
+CHROMIUM_VIA=()     # a program that runs the browser (dom_off.py), or nothing
 
 # chromium_dom HTML DIR: the DOM after the page's script ran, in DIR/dom.html.
 chromium_dom() {
     mkdir -p "$2"
     chromium_run "$2" --dump-dom "file://$1" >"$2/dom.html"
+}
+
+# chromium_dom_off HTML DIR: the DOM with scripts off, as a reader with JavaScript disabled
+# sees it (the <noscript> markup is the page), in DIR/dom.html.
+# --dump-dom reads the DOM with a script and gives nothing then: dom_off.py asks for it over
+# the DevTools protocol instead.
+chromium_dom_off() {
+    mkdir -p "$2"
+    local rc=0
+    CHROMIUM_VIA=(python3 "$AS_SOURCE_DIR/tests/browser/dom_off.py" "file://$1" "$2/dom.html")
+    chromium_run "$2" --blink-settings=scriptEnabled=false --remote-debugging-pipe || rc=$?
+    CHROMIUM_VIA=()
+    return $rc
 }
 
 # chromium_shot HTML PNG DIR [WIDTH,HEIGHT]: a screenshot of the page's top.
