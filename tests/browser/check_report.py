@@ -19,7 +19,11 @@ out as it was, so this parser tells the two apart). With scripts off (Chromium's
                              in the data, and the first page of the table drawn from it in
                              address order; scripts off: a row each), the summary counts equal
                              the database's (and the deploy report's), and every /24 that held
-                             a live host has its grid drawn
+                             a live host has its grid (drawn, unless scripts draw them lazily)
+  table TABLE.json           what devtools.py's `table` steps showed is right against the
+                             page's data: first and third page, the address column sorted
+                             descending (as numbers), a filter over every host, and a grid
+                             drawn when scrolled into view
   summary DOM                what the page shows (for tools/bench_report)
 Exit status 0 when it holds, 1 with a line per problem, 2 when it cannot check.
 """
@@ -30,6 +34,7 @@ from html.parser import HTMLParser
 
 
 PAGE = 200      # rows the script draws at a time
+EAGER = 64      # grids it draws at once; more are drawn as they come into view
 
 
 class Dom(HTMLParser):
@@ -255,7 +260,50 @@ def lab(path, db, deploy_json=None):
           f"{sum(1 for n in grids.values() if n)} drawn")
     if set(grids) != nets:
         bad.append(f"grids {sorted(set(grids) ^ nets)[:5]} differ from the /24s with live hosts")
-    bad += [f"grid {g} has no squares" for g in sorted(nets & set(grids)) if grids[g] == 0]
+    # The script draws up to EAGER grids at once, more as they come into view (`table`
+    # checks that): a page of more is not all drawn in a headless window.
+    if not d.script_ran() or len(nets) <= EAGER:
+        bad += [f"grid {g} has no squares" for g in sorted(nets & set(grids)) if grids[g] == 0]
+    return bad
+
+
+def table(path):
+    """What devtools.py's `table` steps showed, against the page's data."""
+    t = json.load(open(path))
+    data = t["data"]
+    n = len(data)
+    addr = lambda st: [r[0] for r in st["rows"]]
+    bad = []
+    print(f"{n} hosts in the data; pages show {[len(t[k]['rows']) for k in ('first', 'third', 'descending', 'filtered')]} rows")
+    if n <= 2 * PAGE:
+        return [f"{n} hosts: too few for three pages"]
+    want = [h[1] for h in data]
+    if addr(t["first"]) != want[:PAGE] or t["first"]["shown"] != f"1\u2013{PAGE} of {n} hosts":
+        bad.append(f"first page: {t['first']['shown']!r}, not the data's first {PAGE} hosts")
+    if not t["first"]["prev"] or t["first"]["next"]:
+        bad.append("first page: previous should be off, next on")
+    if addr(t["third"]) != want[2 * PAGE:3 * PAGE] or \
+            t["third"]["shown"] != f"{2 * PAGE + 1}\u2013{min(n, 3 * PAGE)} of {n} hosts":
+        bad.append(f"third page: {t['third']['shown']!r}, not the data's hosts {2 * PAGE + 1}...")
+    # The address column sorts by number, not as text; twice is descending, from page one.
+    desc = [h[1] for h in sorted(data, key=lambda h: -h[0])]
+    if t["descending"]["sort"] != "descending" or addr(t["descending"]) != desc[:PAGE]:
+        bad.append("address heading clicked twice: not the hosts in descending address order")
+    # The filter matches any cell but the address, case-insensitively, over every host.
+    cells = lambda h: "\n".join(str(h[k]) for k in (1, 2, 4, 5, 6, 7, 8, 9, 10)).lower()
+    match = [h[1] for h in sorted(data, key=lambda h: -h[0]) if "blocked" in cells(h)]
+    if not match or addr(t["filtered"]) != match[:PAGE] or \
+            not t["filtered"]["shown"].endswith(f" of {len(match)} matching ({n} hosts)"):
+        bad.append(f"filter 'BLOCKED': {t['filtered']['shown']!r}, want the {len(match)} "
+                   f"hosts that say blocked")
+    net = t["nets"][-1]
+    silent = str(t["states"].index("silent"))   # the grid's background, no square of its own
+    squares = sum(1 for c in net[2] if c != silent)
+    print(f"last grid {t['after']['id']}: {t['before']} squares before it was in view, "
+          f"{t['after']['squares']} after (its data: {squares})")
+    if t["after"]["squares"] != squares:
+        bad.append(f"grid {t['after']['id']} scrolled into view: {t['after']['squares']} squares, "
+                   f"its data has {squares}")
     return bad
 
 
@@ -273,7 +321,7 @@ def summary(path):
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     fn = {"dom-safe": dom_safe, "names": names, "console": console, "netlog": netlog,
-          "lab": lab, "summary": summary}.get(cmd)
+          "lab": lab, "table": table, "summary": summary}.get(cmd)
     if fn is None:
         print(__doc__)
         return 2
