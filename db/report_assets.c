@@ -72,7 +72,8 @@ const char rp_js[] =
     "    cell(tr, h[1]);\n"
     "    cell(tr, h[2], 'wrap');\n"
     "    key.className = 'key s-' + states[h[3]];\n"
-    "    cell(tr, h[4]).insertBefore(key, null);\n"
+    "    var status = cell(tr, h[4]);\n"
+    "    status.insertBefore(key, status.firstChild);\n"
     "    for (var k = 5; k < 10; k++) cell(tr, h[k]);\n"
     "    cell(tr, h[10], 'wrap');\n"
     "    return tr;\n"
@@ -180,6 +181,9 @@ const char rp_js[] =
     "      }\n"
     "    });\n"
     "  }\n"
+    "  /* The grids added above it moved the element the address names: back to it. */\n"
+    "  var target = location.hash && document.getElementById(location.hash.slice(1));\n"
+    "  if (target) target.scrollIntoView();\n"
     "  document.documentElement.setAttribute('data-script', 'ran');\n"
     "})();\n";
 
