@@ -1,6 +1,7 @@
 /* report_hosts.c — the report's tables of hosts: the changes since the previous sweep (as
  * diff.c computes them) and every live host with its status, OS, ports, channels and rule,
- * in address order (the page's script sorts and filters it; without it, it is complete). */
+ * in address order: complete with scripts off; with scripts on the page's script draws it a
+ * page at a time, sorted and filtered, from the page's data (report_data.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,71 +90,66 @@ static void filtered_login(const dr_host *d, char *buf, size_t len)
         }
 }
 
-static void host_row(rp_writer *w, const dr_host *d)
+void rp_host_text_of(const dr_host *d, rp_host_text *t)
 {
     const as_host_view *h = d->h;
-    enum rp_state s = rp_host_state(d);
-    char buf[1024];
-    int acc, oom = 0;
-    char *os = as_x_os_name(h, &acc, &oom);
-    rp_open(w, "tr");
-    rp_attr(w, "class", "st-%s", rp_state_name(s));
-    rp_open(w, "td");
-    rp_attr(w, "data-sort", "%u", (unsigned)h->ip);
-    rp_text(w, h->address);
-    rp_close(w);
-    rp_open(w, "td");
-    rp_attr(w, "class", "wrap");
-    rp_text(w, host_name(h));
-    rp_close(w);
-    rp_open(w, "td");
-    rp_open(w, "i");
-    rp_attr(w, "class", "key s-%s", rp_state_name(s));
-    rp_close(w);
-    rp_text(w, d->partly ? "deployable, partly blocked" : rp_state_label(s));
-    rp_close(w);
+    int acc;
+    t->oom = 0;
+    t->state = rp_host_state(d);
+    t->name = host_name(h);
+    t->status = d->partly ? "deployable, partly blocked" : rp_state_label(t->state);
+    t->agent = h->managed && h->agent ? h->agent : "";
+    t->deploy = h->deploy ? h->deploy : "";
+    char *os = as_x_os_name(h, &acc, &t->oom);
     if (os && acc >= 0)
-        snprintf(buf, sizeof buf, "%s (%d%%)", os, acc);
+        snprintf(t->os, sizeof t->os, "%s (%d%%)", os, acc);
     else
-        snprintf(buf, sizeof buf, "%s", os ? os : "");
-    rp_el(w, "td", buf);
+        snprintf(t->os, sizeof t->os, "%s", os ? os : "");
     free(os);
-    open_ports(h, buf, sizeof buf);
-    rp_el(w, "td", buf);
-    rp_el(w, "td", h->managed ? h->agent : "");
-    rp_el(w, "td", h->deploy);
-    filtered_login(d, buf, sizeof buf);
-    rp_el(w, "td", buf);
-    snprintf(buf, sizeof buf, "%s%s%s%s%s", d->rule, d->rule[0] && d->liveness[0] ? "; " : "",
-             d->liveness, h->firewall_suspect && (d->rule[0] || d->liveness[0]) ? "; " : "",
+    open_ports(h, t->ports, sizeof t->ports);
+    filtered_login(d, t->filtered, sizeof t->filtered);
+    snprintf(t->notes, sizeof t->notes, "%s%s%s%s%s", d->rule,
+             d->rule[0] && d->liveness[0] ? "; " : "", d->liveness,
+             h->firewall_suspect && (d->rule[0] || d->liveness[0]) ? "; " : "",
              h->firewall_suspect ? (h->firewall_note && *h->firewall_note ? h->firewall_note
                                     : "replies may come from a firewall") : "");
+}
+
+static void wrap_cell(rp_writer *w, const char *text)
+{
     rp_open(w, "td");
     rp_attr(w, "class", "wrap");
-    rp_text(w, buf);
+    rp_text(w, text);
     rp_close(w);
+}
+
+static void host_row(rp_writer *w, const dr_host *d, rp_host_text *t)
+{
+    rp_host_text_of(d, t);
+    rp_open(w, "tr");
+    rp_attr(w, "class", "st-%s", rp_state_name(t->state));
+    rp_el(w, "td", d->h->address);
+    wrap_cell(w, t->name);
+    rp_open(w, "td");
+    rp_open(w, "i");
+    rp_attr(w, "class", "key s-%s", rp_state_name(t->state));
+    rp_close(w);
+    rp_text(w, t->status);
+    rp_close(w);
+    rp_el(w, "td", t->os);
+    rp_el(w, "td", t->ports);
+    rp_el(w, "td", t->agent);
+    rp_el(w, "td", t->deploy);
+    rp_el(w, "td", t->filtered);
+    wrap_cell(w, t->notes);
     rp_close(w);
     rp_raw(w, "\n");
-    if (oom)
+    if (t->oom)
         w->err = 1;
 }
 
-void rp_html_hosts(rp_writer *w, const rp_model *m)
+static void table_head(rp_writer *w)
 {
-    rp_open(w, "section");
-    rp_attr(w, "id", "hosts-section");
-    rp_open(w, "h2");
-    rp_textf(w, "Hosts (%zu up)", m->dr.n);
-    rp_close(w);
-    rp_open(w, "input");
-    rp_attr(w, "id", "filter");
-    rp_attr(w, "type", "search");
-    rp_attr(w, "placeholder", "filter: address, name, OS, port, status...");
-    rp_attr(w, "aria-label", "filter the hosts");
-    rp_attr(w, "hidden", "hidden");
-    rp_close_void(w);
-    rp_open(w, "table");
-    rp_attr(w, "id", "hosts");
     rp_open(w, "thead");
     rp_open(w, "tr");
     const char *cols[] = {"address", "name", "status", "OS", "open ports", "agent",
@@ -162,12 +158,65 @@ void rp_html_hosts(rp_writer *w, const rp_model *m)
         rp_el(w, "th", cols[i]);
     rp_close(w);
     rp_close(w);
+}
+
+/* The script draws #hosts a page at a time from the page's data (report_data.c); the whole
+ * table, in address order, sits in <noscript>: with scripts off it is all there, and with
+ * scripts on the browser keeps it as one string instead of building 50,000 rows. */
+void rp_html_hosts(rp_writer *w, const rp_model *m)
+{
+    rp_open(w, "section");
+    rp_attr(w, "id", "hosts-section");
+    rp_open(w, "h2");
+    rp_textf(w, "Hosts (%zu up)", m->dr.n);
+    rp_close(w);
+    rp_open(w, "div");
+    rp_attr(w, "id", "hosts-tools");
+    rp_attr(w, "hidden", "hidden");
+    rp_open(w, "input");
+    rp_attr(w, "id", "filter");
+    rp_attr(w, "type", "search");
+    rp_attr(w, "placeholder", "filter: address, name, OS, port, status...");
+    rp_attr(w, "aria-label", "filter the hosts");
+    rp_close_void(w);
+    rp_open(w, "button");
+    rp_attr(w, "type", "button");
+    rp_attr(w, "id", "prev");
+    rp_text(w, "previous");
+    rp_close(w);
+    rp_open(w, "span");
+    rp_attr(w, "id", "shown");
+    rp_attr(w, "aria-live", "polite");
+    rp_close(w);
+    rp_open(w, "button");
+    rp_attr(w, "type", "button");
+    rp_attr(w, "id", "next");
+    rp_text(w, "next");
+    rp_close(w);
+    rp_close(w);
+    rp_open(w, "table");
+    rp_attr(w, "id", "hosts");
+    rp_attr(w, "class", "hosts-t");
+    rp_attr(w, "hidden", "hidden");
+    table_head(w);
+    rp_open(w, "tbody");
+    rp_close(w);
+    rp_close(w);
+    rp_open(w, "noscript");
+    rp_open(w, "table");
+    rp_attr(w, "id", "hosts-all");
+    rp_attr(w, "class", "hosts-t");
+    table_head(w);
     rp_open(w, "tbody");
     rp_raw(w, "\n");
+    rp_host_text *t = malloc(sizeof *t);
+    if (!t)
+        w->err = 1;
     for (size_t i = 0; i < m->dr.n && !w->err; i++)
-        host_row(w, &m->dr.hosts[i]);
+        host_row(w, &m->dr.hosts[i], t);
+    free(t);
+    rp_close(w);
     rp_close(w);
     rp_close(w);
     rp_close(w);
 }
-

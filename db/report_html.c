@@ -201,12 +201,21 @@ static void network(rp_writer *w, const rp_model *m)
     rp_svg_defs(w);
     if (m->nnets > 1)
         rp_svg_overview(w, m);
+    /* The script draws each grid from the page's data when it comes into view (all at once
+     * for a few); with scripts off they are all here, in <noscript>, which the browser keeps
+     * as one string when scripts run. */
+    rp_open(w, "div");
+    rp_attr(w, "class", "nets");
+    rp_attr(w, "id", "grids");
+    rp_close(w);
+    rp_open(w, "noscript");
     rp_open(w, "div");
     rp_attr(w, "class", "nets");
     for (size_t k = 0; k < m->nnets; k++) {
         rp_svg_grid(w, m, &m->nets[k]);
         rp_raw(w, "\n");
     }
+    rp_close(w);
     rp_close(w);
     rp_close(w);
 }
@@ -308,6 +317,7 @@ static void body(rp_writer *w, const rp_model *m)
     firewall(w, m);
     rp_html_changes(w, m);
     rp_html_hosts(w, m);
+    rp_html_data(w, m);
     rp_open(w, "script");
     rp_raw(w, rp_js);
     rp_close(w);

@@ -118,9 +118,27 @@ void rp_raw(rp_writer *w, const char *trusted);  /* our own constants only: newl
 void rp_html_changes(rp_writer *w, const rp_model *m);
 void rp_html_hosts(rp_writer *w, const rp_model *m);
 
+/* A host's cells in the hosts table, as text (the static table and the page's data share
+ * them). The pointers point into the host or at constants; oom is set when the OS name
+ * could not be built. */
+typedef struct rp_host_text {
+    enum rp_state state;
+    const char *name, *status, *agent, *deploy;
+    char os[512], ports[1024], filtered[512], notes[1024];
+    int oom;
+} rp_host_text;
+void rp_host_text_of(const dr_host *d, rp_host_text *t);
+
+/* report_data.c: the hosts and the /24 grids once more, as JSON in a data block
+ * (<script type="application/json" id="report-data">) from which the page's script draws a
+ * page of the table at a time and each grid when it comes into view. */
+void rp_html_data(rp_writer *w, const rp_model *m);
+
 /* report_svg.c */
 void rp_svg_defs(rp_writer *w);     /* once, before the first grid */
 void rp_svg_grid(rp_writer *w, const rp_model *m, const rp_net *net);
+/* "198.18.0.0/24: 195 up, 40 managed, ..." the grid's caption and label. */
+void rp_net_label(const rp_net *net, char *buf, size_t len);
 void rp_svg_overview(rp_writer *w, const rp_model *m);
 void rp_svg_trend(rp_writer *w, const rp_model *m);
 

@@ -63,13 +63,19 @@ static void host_title(rp_writer *w, const dr_host *d)
         w->err = 1;
 }
 
+void rp_net_label(const rp_net *net, char *buf, size_t len)
+{
+    char base[INET_ADDRSTRLEN];
+    ip_text(net->base, base);
+    snprintf(buf, len, "%s/24: %zu up, %zu managed, %zu deployable, %zu blocked", base, net->n,
+             net->count[RP_MANAGED], net->count[RP_DEPLOYABLE], net->count[RP_BLOCKED]);
+}
+
 void rp_svg_grid(rp_writer *w, const rp_model *m, const rp_net *net)
 {
     char base[INET_ADDRSTRLEN], label[160];
     ip_text(net->base, base);
-    snprintf(label, sizeof label, "%s/24: %zu up, %zu managed, %zu deployable, %zu blocked",
-             base, net->n, net->count[RP_MANAGED], net->count[RP_DEPLOYABLE],
-             net->count[RP_BLOCKED]);
+    rp_net_label(net, label, sizeof label);
     rp_open(w, "figure");
     rp_attr(w, "class", "net");
     rp_attr(w, "id", "net-%u-%u-%u-0", net->base >> 24, net->base >> 16 & 0xff,
@@ -116,6 +122,7 @@ void rp_svg_defs(rp_writer *w)
     /* One pattern for every grid's background: a silent square per address. A reference
      * within the page (url(#cells)) loads nothing. */
     rp_open(w, "svg");
+    rp_attr(w, "id", "grid-defs");
     rp_attr(w, "width", "0");
     rp_attr(w, "height", "0");
     rp_attr(w, "aria-hidden", "true");

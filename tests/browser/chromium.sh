@@ -31,13 +31,38 @@ chromium_run() {
     if [[ $(id -u) -eq 0 ]] && unshare --net true 2>/dev/null; then
         wrap=(unshare --net)
     fi
-    timeout 120 "${wrap[@]}" "$CHROMIUM" "${args[@]}" "$@" 2>"$dir/chromium.log"
+    timeout 120 "${wrap[@]}" "${CHROMIUM_VIA[@]}" "$CHROMIUM" "${args[@]}" "$@" 2>"$dir/chromium.log"
 }
+CHROMIUM_VIA=()     # a program that runs the browser (devtools.py), or nothing
 
 # chromium_dom HTML DIR: the DOM after the page's script ran, in DIR/dom.html.
 chromium_dom() {
     mkdir -p "$2"
     chromium_run "$2" --dump-dom "file://$1" >"$2/dom.html"
+}
+
+# chromium_dom_off HTML DIR: the DOM with scripts off, as a reader with JavaScript disabled
+# sees it (the <noscript> markup is the page), in DIR/dom.html.
+# --dump-dom reads the DOM with a script and gives nothing then: devtools.py asks for it over
+# the DevTools protocol instead.
+chromium_dom_off() {
+    chromium_devtools dom-off "$1" "$2" dom.html
+}
+
+# chromium_table HTML DIR: uses the hosts table (next page, sort, filter) and writes what it
+# showed after each step in DIR/table.json (devtools.py).
+chromium_table() {
+    chromium_devtools table "$1" "$2" table.json
+}
+
+chromium_devtools() {
+    mkdir -p "$3"
+    local rc=0 args=()
+    [[ $1 != dom-off ]] || args=(--blink-settings=scriptEnabled=false)
+    CHROMIUM_VIA=(python3 "$AS_SOURCE_DIR/tests/browser/devtools.py" "$1" "file://$2" "$3/$4")
+    chromium_run "$3" "${args[@]}" --remote-debugging-pipe || rc=$?
+    CHROMIUM_VIA=()
+    return $rc
 }
 
 # chromium_shot HTML PNG DIR [WIDTH,HEIGHT]: a screenshot of the page's top.

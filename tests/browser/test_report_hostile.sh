@@ -2,8 +2,9 @@
 # test_report_hostile.sh — `agentscan report` on an inventory full of names that try to inject
 # markup and script (<script>, "><img onerror=...>, javascript:, </svg>, control bytes, a
 # 1,000-character name), opened in headless Chromium: the page's own script runs (its CSP
-# hash is right), no injected one does, every name shows as text, the console stays quiet
-# and the page requests nothing. Then the checks are shown to catch what they are for: an
+# hash is right), no injected one does, every name shows as text (in the table the script
+# draws from the page's data with textContent, and with scripts off in the <noscript> table),
+# the console stays quiet and the page requests nothing. Then the checks are shown to catch what they are for: an
 # injected <img> in the DOM and a page that loads an image from the network. No lab, no root
 # needed (skipped, 77, without chromium).
 
@@ -51,11 +52,19 @@ names = [f"<script>{mark % 'script'}</script>",
 assert len(names[-1]) == 1000
 json.dump(names, open(sys.argv[1], "w"))
 PY
-check "every hostile name is a text cell of the hosts table" \
+check "every hostile name is a text cell of the hosts table the script drew, and in its data" \
     python3 "$CHECK_REPORT" names "$W/dom/dom.html" "$W/names.json"
 check "the console is quiet (no CSP violation, no error)" \
     python3 "$CHECK_REPORT" console "$W/dom/chromium.log"
 check "the page made no network request" python3 "$CHECK_REPORT" netlog "$W/dom/netlog.json"
+# With scripts off the names come from the <noscript> table the browser now parses as markup.
+check "chromium opens the page with scripts off" chromium_dom_off "$W/h.html" "$W/off"
+check "scripts off: no script ran, nothing injected, no <img>, no on*, no outside link" \
+    python3 "$CHECK_REPORT" dom-safe "$W/off/dom.html" off
+check "scripts off: every hostile name is a text cell of the <noscript> table" \
+    python3 "$CHECK_REPORT" names "$W/off/dom.html" "$W/names.json"
+check "scripts off: the console is quiet" python3 "$CHECK_REPORT" console "$W/off/chromium.log"
+check "scripts off: no network request" python3 "$CHECK_REPORT" netlog "$W/off/netlog.json"
 
 # The checks must be able to fail.
 sed 's|<body>|<body><img src="x" onerror="alert(1)">|' "$W/dom/dom.html" >"$W/bad-dom.html"

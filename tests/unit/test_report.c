@@ -3,6 +3,7 @@
  * hostile names stay text, the page's one script and style match its CSP hashes, and the
  * database is only read. */
 #include <check.h>
+#include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 #include <openssl/evp.h>
@@ -290,6 +291,33 @@ static const char *const evil[] = {
     "</title></rect></svg><script>alert(5)</script>",
 };
 
+/* The data block holds no markup at all ('<', '>' and '&' are \u escapes), and reads back
+ * as JSON to the names exactly as stored. */
+static void data_names(const char *html)
+{
+    const char *open = "<script type=\"application/json\" id=\"report-data\">";
+    const char *a = strstr(html, open), *b = a ? strstr(a, "</script>") : NULL;
+    ck_assert_ptr_nonnull(b);
+    a += strlen(open);
+    ck_assert_ptr_null(memchr(a, '<', (size_t)(b - a)));
+    ck_assert_ptr_null(memchr(a, '>', (size_t)(b - a)));
+    ck_assert_ptr_null(memchr(a, '&', (size_t)(b - a)));
+    ck_assert_ptr_nonnull(strstr(a, "\\u003cscript\\u003e"));
+    json_error_t je;
+    json_t *d = json_loadb(a, (size_t)(b - a), 0, &je);
+    ck_assert_msg(d != NULL, "data block: %s at %d", je.text, je.position);
+    json_t *hosts = json_object_get(d, "hosts");
+    ck_assert_uint_eq(json_array_size(hosts), 6);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_str_eq(json_string_value(json_array_get(json_array_get(hosts, i), 2)), evil[i]);
+    ck_assert_str_eq(json_string_value(json_array_get(json_array_get(hosts, 5), 2)), "ctl??[31m?z");
+    json_t *nets = json_object_get(d, "nets");
+    ck_assert_uint_eq(json_array_size(nets), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(json_array_get(nets, 0), 0)), "198.18.1");
+    ck_assert_uint_eq(strlen(json_string_value(json_array_get(json_array_get(nets, 0), 2))), 256);
+    json_decref(d);
+}
+
 START_TEST(escaping)
 {
     int64_t id = begin(1e9);
@@ -306,13 +334,18 @@ START_TEST(escaping)
     htmlDocPtr doc = htmlReadMemory(html, (int)len, "report.html", "utf-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     ck_assert_ptr_nonnull(doc);
-    ck_assert_int_eq(nodes(doc, "//script"), 1);
+    /* Our one script, and the data block the browser does not run (no type: it runs). */
+    ck_assert_int_eq(nodes(doc, "//script"), 2);
+    ck_assert_int_eq(nodes(doc, "//script[not(@type)]"), 1);
+    ck_assert_int_eq(nodes(doc, "//script[@type='application/json' and @id='report-data']"), 1);
     ck_assert_int_eq(nodes(doc, "//img"), 0);
     ck_assert_int_eq(nodes(doc, "//@*[starts-with(name(), 'on')]"), 0);
     ck_assert_int_eq(nodes(doc, "//@href[not(starts-with(., '#'))]"), 0);
     ck_assert_int_eq(nodes(doc, "//@src"), 0);
-    /* Each name is one text cell of the hosts table, exactly as stored. */
-    xmlXPathObjectPtr r = xpath(doc, "//table[@id='hosts']/tbody/tr/td[2]");
+    /* The table the script draws is empty in the file; each name is one text cell of the
+     * whole table (in <noscript>), exactly as stored. */
+    ck_assert_int_eq(nodes(doc, "//table[@id='hosts']/tbody/tr"), 0);
+    xmlXPathObjectPtr r = xpath(doc, "//noscript/table[@id='hosts-all']/tbody/tr/td[2]");
     ck_assert_int_eq(r->nodesetval->nodeNr, 6);
     for (int i = 0; i < 5; i++) {
         xmlChar *t = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
@@ -330,6 +363,7 @@ START_TEST(escaping)
     xmlFree(t);
     xmlXPathFreeObject(r);
     xmlFreeDoc(doc);
+    data_names(html);
     free(html);
 }
 END_TEST
