@@ -112,7 +112,11 @@ static void host_row(rp_writer *w, const dr_host *d)
     rp_close(w);
     rp_text(w, d->partly ? "deployable, partly blocked" : rp_state_label(s));
     rp_close(w);
-    if (os && acc >= 0)
+    const as_identity_view *id = h->identity && h->identity->os ? h->identity : NULL;
+    if (id)     /* the services' own words outrank the guesses */
+        snprintf(buf, sizeof buf, "%s (%s%s%d%%)", id->os, id->os_source ? id->os_source : "",
+                 id->os_source ? ", " : "", id->os_confidence < 0 ? 0 : id->os_confidence);
+    else if (os && acc >= 0)
         snprintf(buf, sizeof buf, "%s (%d%%)", os, acc);
     else
         snprintf(buf, sizeof buf, "%s", os ? os : "");
@@ -121,13 +125,21 @@ static void host_row(rp_writer *w, const dr_host *d)
     open_ports(h, buf, sizeof buf);
     rp_el(w, "td", buf);
     rp_el(w, "td", h->managed ? h->agent : "");
-    rp_el(w, "td", h->deploy);
+    /* Only confirmed channels are deployable; those only open say so. */
+    if (h->deploy_open && *h->deploy_open && !h->firewall_suspect)
+        snprintf(buf, sizeof buf, "%s%s%s (open, protocol not confirmed)", h->deploy ? h->deploy : "",
+                 h->deploy && *h->deploy ? ", " : "", h->deploy_open);
+    else
+        snprintf(buf, sizeof buf, "%s", h->deploy ? h->deploy : "");
+    rp_el(w, "td", buf);
     filtered_login(d, buf, sizeof buf);
     rp_el(w, "td", buf);
-    snprintf(buf, sizeof buf, "%s%s%s%s%s", d->rule, d->rule[0] && d->liveness[0] ? "; " : "",
+    snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", d->rule, d->rule[0] && d->liveness[0] ? "; " : "",
              d->liveness, h->firewall_suspect && (d->rule[0] || d->liveness[0]) ? "; " : "",
              h->firewall_suspect ? (h->firewall_note && *h->firewall_note ? h->firewall_note
-                                    : "replies may come from a firewall") : "");
+                                    : "replies may come from a firewall") : "",
+             d->unconfirmed[0] && (d->rule[0] || d->liveness[0] || h->firewall_suspect) ? "; " : "",
+             d->unconfirmed);
     rp_open(w, "td");
     rp_attr(w, "class", "wrap");
     rp_text(w, buf);
