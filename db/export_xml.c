@@ -109,16 +109,46 @@ static void script_elems(xw *x, const as_xml_script *s)
     end(x);
 }
 
+/* A script's text on one line ("; " for its line breaks), for the service's extrainfo. */
+static char *one_line(const char *text)
+{
+    while (*text == '\n' || *text == ' ')
+        text++;
+    char *d = malloc(strlen(text) * 2 + 1), *w = d;
+    for (const char *r = text; d && *r; r++) {
+        if (*r != '\n') {
+            *w++ = *r;
+            continue;
+        }
+        *w++ = ';';
+        while (r[1] == ' ')
+            r++;
+        *w++ = ' ';
+    }
+    if (d)
+        *w = '\0';
+    return d;
+}
+
 /* The service: nmap's name for the port; where the identity phase confirmed the protocol,
- * what it learned, as nmap's version detection would have it (method "probed"). */
-static void service(xw *x, const as_export_ctx *c, const as_host_view *h, const as_port_view *p)
+ * what it learned, as nmap's version detection would have it (method "probed"). A port that
+ * carries a script repeats its text in extrainfo: ndiff (7.93-7.95) crashes printing a
+ * changed script result of a port whose service line did not change, so the change must
+ * show in the service line too. */
+static void service(xw *x, const as_export_ctx *c, const as_host_view *h, const as_port_view *p,
+                    const as_xml_script *s)
 {
     start(x, "service");
     attr(x, "name", as_nmap_service_name(p->port, p->proto));
+    char *extra = s ? one_line(s->output) : NULL;
+    if (s && !extra)
+        x->bad = 1;
     if (as_port_confirmed(p)) {
         attr(x, "product", p->product && *p->product ? p->product
                  : p->service && *p->service && !as_x_is_login(c, p) ? p->service : NULL);
         attr(x, "version", p->version && *p->version ? p->version : NULL);
+        attr(x, "extrainfo", extra);
+        free(extra);
         attr(x, "ostype", as_host_ostype(h));
         attr(x, "method", "probed");
         attr(x, "conf", "10");
@@ -129,6 +159,8 @@ static void service(xw *x, const as_export_ctx *c, const as_host_view *h, const 
      * and a closed or filtered port has nothing answering). */
     if (p->service && *p->service && strcmp(p->state, "open") == 0 && !as_x_is_login(c, p))
         attr(x, "product", p->service);
+    attr(x, "extrainfo", extra);
+    free(extra);
     attr(x, "method", "table");
     attr(x, "conf", "3");
     end(x);
@@ -145,10 +177,13 @@ static void port(xw *x, const as_export_ctx *c, const as_host_view *h, const as_
     attr(x, "reason", p->reason);
     attr_int(x, "reason_ttl", p->reason_ttl);
     end(x);
-    service(x, c, h, p);
+    const as_xml_script *s = NULL;
     for (size_t i = 0; i < nscripts; i++)
         if (scripts[i].port == p)
-            script_elems(x, &scripts[i]);
+            s = &scripts[i];
+    service(x, c, h, p, s);
+    if (s)
+        script_elems(x, s);
     end(x);
 }
 
