@@ -6,7 +6,9 @@
  * of one host, and of one port, with `<`, which its ScriptResult does not define: two
  * results under one host crash it, whether in one <hostscript> or in two. So the host keeps
  * its one "agentscan" host script, and each of these goes on a port of its own protocol,
- * at most one a port (snmp-sysdescr is a port script in nmap too). */
+ * at most one a port (snmp-sysdescr is a port script in nmap too); export_xml.c repeats its
+ * text in that port's extrainfo, since ndiff also crashes printing a changed port script
+ * whose port's service line stayed the same. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
