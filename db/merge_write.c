@@ -90,23 +90,25 @@ static void parse_mac(const char *s, as_host_record *r)
     }
 }
 
+struct open_ctx {
+    struct list_ctx list;
+    const char *deploy;
+};
+
+/* Adds an only-open channel unless a copy confirmed it (it is in deploy then). */
+static int add_open(void *ctx, const char *item)
+{
+    struct open_ctx *o = ctx;
+    return as_list_has(o->deploy, item) ? 0 : add_item(&o->list, item);
+}
+
 /* The channels only open in some copy and confirmed in none. */
 static void open_channels(const hv *c, size_t n, as_host_record *r)
 {
-    struct list_ctx open = {r->deploy_open, sizeof r->deploy_open, ","};
+    r->deploy_open[0] = '\0';
+    struct open_ctx o = {{r->deploy_open, sizeof r->deploy_open, ","}, r->deploy};
     for (size_t i = 0; i < n; i++)
-        as_list_each(c[i].h->deploy_open, add_item, &open);
-    char kept[sizeof r->deploy_open] = "";
-    struct list_ctx k = {kept, sizeof kept, ","};
-    for (const char *p = r->deploy_open; *p;) {
-        size_t len = strcspn(p, ",");
-        char item[sizeof r->deploy_open];
-        snprintf(item, sizeof item, "%.*s", (int)len, p);
-        if (!as_list_has(r->deploy, item))
-            add_item(&k, item);
-        p += len + (p[len] == ',');
-    }
-    snprintf(r->deploy_open, sizeof r->deploy_open, "%s", kept);
+        as_list_each(c[i].h->deploy_open, add_open, &o);
 }
 
 /* One record from the copies of a host (n >= 1): the first that was up leads; its identity,
