@@ -27,6 +27,8 @@ typedef struct dr_host {
     char rule[320];             /* the firewall request, one sentence */
     char advice[256];           /* what else to do (closed ports, unknown family) */
     char liveness[256];         /* a blocked liveness probe, "" if none */
+    char unconfirmed[320];      /* channels and agents whose port is open but whose protocol
+                                 * did not answer as itself, in words; "" if none */
 } dr_host;
 
 typedef struct dr_report {

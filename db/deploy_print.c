@@ -27,6 +27,9 @@ static void channels(const dr_host *d, char *buf, size_t len)
     const as_host_view *h = d->h;
     if (d->status == DR_MANAGED)
         snprintf(buf, len, "%s", h->agent ? h->agent : "agent");
+    else if (h->deploy_open && *h->deploy_open && !h->firewall_suspect)
+        snprintf(buf, len, "%s (open, protocol not confirmed: %s)",
+                 h->deploy && *h->deploy ? h->deploy : "-", h->deploy_open);
     else
         snprintf(buf, len, "%s", h->deploy && *h->deploy ? h->deploy : "-");
 }
@@ -56,6 +59,8 @@ static void detail(const dr_host *d, FILE *out)
         fprintf(out, "  note:     %s\n", d->advice);
     if (d->partly)
         fprintf(out, "  note:     reachable already; open the filtered ports only to use those channels\n");
+    if (d->unconfirmed[0])
+        fprintf(out, "  open:     %s\n", d->unconfirmed);
     if (d->liveness[0])
         fprintf(out, "  liveness: %s\n", d->liveness);
 }
@@ -78,7 +83,8 @@ int dr_print_text(const dr_report *r, FILE *out)
     int any = 0;
     for (size_t i = 0; i < r->n; i++) {
         const dr_host *d = &r->hosts[i];
-        if (d->status == DR_BLOCKED || d->status == DR_UNKNOWN || d->partly || d->liveness[0]) {
+        if (d->status == DR_BLOCKED || d->status == DR_UNKNOWN || d->partly || d->liveness[0] ||
+            d->unconfirmed[0]) {
             if (!any++)
                 fprintf(out, "\nBlocked, partly blocked and hard-to-see hosts:\n");
             detail(d, out);
@@ -105,9 +111,11 @@ static json_t *ports_json(const dr_host *d)
     json_t *a = json_array();
     for (size_t i = 0; a && i < d->nlogin; i++) {
         const as_port_view *p = d->login[i].p;
-        json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "port", p->port,
+        json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "port", p->port,
                                            "proto", p->proto, "state", p->state, "reason", p->reason,
-                                           "channel", d->login[i].channel, "family", d->login[i].family));
+                                           "channel", d->login[i].channel, "family", d->login[i].family,
+                                           "confirmed", p->confirmed < 0 ? json_null()
+                                           : json_boolean(p->confirmed)));
     }
     return a;
 }
@@ -123,6 +131,10 @@ static json_t *host_json(const dr_report *r, const dr_host *d)
     json_object_set_new(o, "family_basis", str_or_null(d->family ? d->basis : NULL));
     json_object_set_new(o, "agent", str_or_null(d->h->managed ? d->h->agent : NULL));
     json_object_set_new(o, "deploy", str_or_null(d->h->deploy));
+    json_object_set_new(o, "deploy_open", str_or_null(d->h->deploy_open));
+    json_object_set_new(o, "agent_possible", str_or_null(d->h->managed || !d->h->identity ? NULL
+                                                         : d->h->identity->agent_possible));
+    json_object_set_new(o, "unconfirmed", str_or_null(d->unconfirmed));
     json_object_set_new(o, "login_ports", ports_json(d));
     json_t *rule = json_null();
     if (d->rule[0])

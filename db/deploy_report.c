@@ -127,11 +127,29 @@ static void liveness(dr_host *d, const as_live *lv, const char *src)
                          "tcp/80 from %s, or scan with -Pn", from);
 }
 
+/* Open is not deployable: the identity phase found the port open but the protocol did
+ * not answer as itself (a different service, a tarpit, a refusing server). */
+static void unconfirmed(dr_host *d)
+{
+    const as_host_view *h = d->h;
+    size_t used = 0;
+    if (h->deploy_open && *h->deploy_open)
+        used += (size_t)snprintf(d->unconfirmed, sizeof d->unconfirmed, "%s open, protocol not "
+                                 "confirmed (something else answers there, or the service "
+                                 "refused us): check before deploying", h->deploy_open);
+    const char *possible = h->identity ? h->identity->agent_possible : NULL;
+    if (!h->managed && possible && used < sizeof d->unconfirmed)
+        snprintf(d->unconfirmed + used, sizeof d->unconfirmed - used, "%spossible agent %s "
+                 "(its port is open, the agent did not answer as itself)", used ? "; " : "",
+                 possible);
+}
+
 static void analyse(dr_host *d, const as_port_table *t, const login_table *lt, const as_live *lv,
                     const char *src)
 {
     const as_host_view *h = d->h;
     int any_answer = 0;
+    unconfirmed(d);
     for (size_t i = 0; i < h->nports; i++) {
         const as_port_view *p = &h->ports[i];
         uint8_t proto = strcmp(p->proto, "udp") == 0 ? 17 : 6;

@@ -1,5 +1,7 @@
 /* diff.c — what changed between two scans, host by host: identity is the host id the store
- * assigned (MAC, then name, then address), and "gone" only counts inside b's covered space. */
+ * assigned (MAC, then name, then address), and "gone" only counts inside b's covered space.
+ * Deploy channels are the confirmed ones where the identity phase ran: a channel whose port
+ * stays open but whose protocol no longer answers as itself is lost. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,8 +123,13 @@ static int diff_host(as_diff *d, const as_host_view *a, const as_host_view *b)
         return -1;
     if (diff_ports(d, a, b) < 0)
         return -1;
-    if (a->nos && b->nos && strcmp(a->os[0].name, b->os[0].name) != 0 &&
-        add(d, AS_CH_OS, b, NULL, a->os[0].name, b->os[0].name) < 0)
+    /* The identity phase's verdicts when both scans have one, else the best guesses. */
+    const char *va = a->identity ? a->identity->os : NULL, *vb = b->identity ? b->identity->os : NULL;
+    if (va && vb) {
+        if (strcmp(va, vb) != 0 && add(d, AS_CH_OS, b, NULL, va, vb) < 0)
+            return -1;
+    } else if (a->nos && b->nos && strcmp(a->os[0].name, b->os[0].name) != 0 &&
+               add(d, AS_CH_OS, b, NULL, a->os[0].name, b->os[0].name) < 0)
         return -1;
     if (*a->name && *b->name && strcmp(a->name, b->name) != 0 &&
         add(d, AS_CH_NAME, b, NULL, a->name, b->name) < 0)

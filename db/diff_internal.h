@@ -36,6 +36,9 @@ typedef struct as_change {
  * 198.18.1.10", "22/tcp open -> closed", "first seen DATE"). */
 void as_change_detail(const as_change *c, char *buf, size_t len);
 
+/* 1 for a deploy-lost channel whose port is still open in b, its protocol unconfirmed. */
+int as_change_still_open(const as_change *c);
+
 typedef struct as_diff {
     as_scan_view a, b;
     int gone_reported;      /* b complete and its covered space known */

@@ -134,9 +134,19 @@ void as_change_detail(const as_change *c, char *buf, size_t len)
     case AS_CH_NAME:
         snprintf(buf, len, "%s -> %s", c->from, c->to);
         break;
+    case AS_CH_DEPLOY_OFF:
+        snprintf(buf, len, "%s%s", c->from ? c->from : "",
+                 as_change_still_open(c) ? " (port open, protocol not confirmed)" : "");
+        break;
     default:
         snprintf(buf, len, "%s", c->to ? c->to : c->from ? c->from : "");
     }
+}
+
+int as_change_still_open(const as_change *c)
+{
+    return c->kind == AS_CH_DEPLOY_OFF && c->from && c->h->deploy_open &&
+           as_list_has(c->h->deploy_open, c->from);
 }
 
 static void header(const as_scan_view *v, FILE *out)
@@ -230,6 +240,8 @@ static json_t *json_change(const as_change *c)
         rc = put(o, item, jstr(c->to ? c->to : c->from));
     else if (rc == 0 && (c->from || c->to))
         rc = put(o, "from", jstr(c->from)) || put(o, "to", jstr(c->to));
+    if (rc == 0 && as_change_still_open(c))
+        rc = put(o, "open_unconfirmed", json_true());
     if (rc != 0) {
         json_decref(o);
         return NULL;

@@ -44,6 +44,11 @@ static json_t *identification(const as_host_view *h)
     if (rc == 0) rc = put(o, "fqdn", jstr(dot ? h->name : NULL));
     if (rc == 0) rc = put(o, "mac_address", jstr(h->mac));
     if (rc == 0) rc = put(o, "ip_address", jstr(h->address));
+    /* What the host calls itself (NTLMSSP, SNMP, certificates), beside the PTR name. */
+    const as_identity_view *d = h->identity;
+    if (rc == 0) rc = put(o, "netbios_name", jstr(d ? d->netbios_name : NULL));
+    if (rc == 0) rc = put(o, "host_name", jstr(d ? d->name : NULL));
+    if (rc == 0) rc = put(o, "host_name_source", jstr(d && d->name ? d->name_source : NULL));
     free(short_name);
     if (rc < 0) {
         json_decref(o);
@@ -52,17 +57,28 @@ static json_t *identification(const as_host_view *h)
     return o;
 }
 
+/* The identity phase's verdict where there is one (the OS the services named, and the
+ * version NTLMSSP reports), else the best OS guess, else the passive one. */
 static json_t *classification(const as_export_ctx *x, const as_host_view *h)
 {
     const as_os_view *os = as_x_best_os(h);
-    int acc, oom = 0;
-    char *name = as_x_os_name(h, &acc, &oom);
+    const as_identity_view *d = h->identity && h->identity->os ? h->identity : NULL;
+    int acc = -1, oom = 0;
+    char *name = d ? strdup(d->os) : as_x_os_name(h, &acc, &oom);
+    if (d) {
+        acc = d->os_confidence;
+        oom |= !name;
+    }
+    const char *version = h->identity && h->identity->os_version ? h->identity->os_version
+                        : os ? os->generation : NULL;
+    const char *source = d ? d->os_source : os ? "osmatch" : name ? "passive" : NULL;
     json_t *o = oom ? NULL : json_object();
     if (!o || put(o, "os_family", jstr(as_x_family(x, h))) < 0 ||
         put(o, "os_name", jstr(name)) < 0 ||
-        put(o, "os_version", jstr(os ? os->generation : NULL)) < 0 ||
+        put(o, "os_version", jstr(version)) < 0 ||
         put(o, "os_accuracy", acc >= 0 ? json_integer(acc) : json_null()) < 0 ||
-        put(o, "device_type", jstr(as_x_device(x, h))) < 0) {
+        put(o, "device_type", jstr(as_x_device(x, h))) < 0 ||
+        put(o, "os_source", jstr(source)) < 0) {
         json_decref(o);
         o = NULL;
     }
@@ -85,6 +101,16 @@ static int add_relation(void *ctx, const char *product)
 static int add_str(void *ctx, const char *item)
 {
     return json_array_append_new(ctx, jstr(item));
+}
+
+static json_t *list(const char *items)
+{
+    json_t *arr = json_array();
+    if (arr && as_list_each(items, add_str, arr) != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
 }
 
 static json_t *port_numbers(const as_export_ctx *x, const as_host_view *h, int which)
@@ -118,7 +144,11 @@ static json_t *attributes(const as_export_ctx *x, const as_host_view *h)
         put(o, "first_seen", jstr(first)) < 0 || put(o, "last_seen", jstr(last)) < 0 ||
         put(o, "seen_count", json_integer(h->seen_count)) < 0 ||
         put(o, "firewall_suspect", json_boolean(h->firewall_suspect)) < 0 ||
-        put(o, "firewall_note", jstr(as_x_firewall_note(h))) < 0) {
+        put(o, "firewall_note", jstr(as_x_firewall_note(h))) < 0 ||
+        put(o, "deploy_open", list(h->deploy_open)) < 0 ||
+        put(o, "agent_possible", list(h->identity ? h->identity->agent_possible : NULL)) < 0 ||
+        put(o, "netbios_domain", jstr(h->identity ? h->identity->netbios_domain : NULL)) < 0 ||
+        put(o, "dns_domain", jstr(h->identity ? h->identity->dns_domain : NULL)) < 0) {
         json_decref(o);
         return NULL;
     }

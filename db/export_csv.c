@@ -11,6 +11,10 @@ static const char *const columns[] = {
     "filtered_login_ports", "managed", "agent", "deploy", "first_seen", "last_seen",
     "seen_count", "scan_id", "firewall_suspect", "firewall_note", "host_id", "family",
     "device_type",
+    /* the identity phase (appended: the columns before keep their places) */
+    "os_verdict", "os_verdict_source", "os_verdict_confidence", "os_version",
+    "netbios_domain", "host_name", "host_name_source", "dns_domain", "deploy_open",
+    "agent_possible",
 };
 #define NCOL (sizeof columns / sizeof columns[0])
 
@@ -79,7 +83,8 @@ static int row(const as_export_ctx *x, const as_host_view *h)
     cell(out, mac, 0);
     cell(out, as_x_vendor(x, h), 0);
     cell(out, h->name, 0);
-    cell(out, "", 0);                   /* NetBIOS names: not probed yet */
+    const as_identity_view *d = h->identity;
+    cell(out, d ? d->netbios_name : NULL, 0);
     cell(out, os_name, 0);
     cell_int(out, acc, acc >= 0);
     cell(out, os ? os->vendor : NULL, 0);
@@ -100,6 +105,16 @@ static int row(const as_export_ctx *x, const as_host_view *h)
     cell_int(out, h->host_id, 1);
     cell(out, as_x_family(x, h), 0);
     cell(out, as_x_device(x, h), 0);
+    cell(out, d ? d->os : NULL, 0);
+    cell(out, d && d->os ? d->os_source : NULL, 0);
+    cell_int(out, d ? d->os_confidence : 0, d && d->os && d->os_confidence >= 0);
+    cell(out, d ? d->os_version : NULL, 0);
+    cell(out, d ? d->netbios_domain : NULL, 0);
+    cell(out, d ? d->name : NULL, 0);
+    cell(out, d && d->name ? d->name_source : NULL, 0);
+    cell(out, d ? d->dns_domain : NULL, 0);
+    cell(out, h->deploy_open, 0);
+    cell(out, d ? d->agent_possible : NULL, 0);
     fputs("\r\n", out);
     free(open);
     free(login);

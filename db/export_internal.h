@@ -42,4 +42,23 @@ const char *as_x_device(const as_export_ctx *x, const as_host_view *h);
 const char *as_nmap_service_name(int port, const char *proto);
 size_t as_nmap_service_count(void);
 void as_nmap_service_at(size_t i, int *port, const char **proto, const char **name);
+/* xml_scripts.c: nmap script results from a host's identity, each with the port it goes on
+ * (one script a port: ndiff cannot read two results of one host or port). */
+typedef struct as_xml_elem {
+    const char *key, *value;
+} as_xml_elem;
+typedef struct as_xml_script {
+    const char *id;                 /* nmap's script name */
+    char *output;                   /* nmap's text form (malloc'd) */
+    size_t n;
+    as_xml_elem elem[8];            /* nmap's structured form: <elem key=...> */
+    const char *const *ports;       /* where it may go, "445/tcp" ..., best first */
+    const as_port_view *port;       /* where it goes */
+    char *os;                       /* storage for elems */
+    char short_name[64];
+} as_xml_script;
+/* Fills out (room for 3) and returns how many; *oom set when memory ran out. */
+size_t as_xml_identity_scripts(const as_export_ctx *x, const as_host_view *h,
+                               as_xml_script *out, int *oom);
+void as_xml_scripts_free(as_xml_script *s, size_t n);
 #endif

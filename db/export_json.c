@@ -37,7 +37,11 @@ static json_t *port_list(const as_export_ctx *x, const as_host_view *h, int whic
             continue;
         json_t *o = json_object();
         if (!o || put(o, "port", json_integer(p->port)) < 0 || put(o, "proto", jstr(p->proto)) < 0 ||
-            put(o, "service", jstr_or_null(p->service)) < 0 || json_array_append_new(arr, o) < 0) {
+            put(o, "service", jstr_or_null(p->service)) < 0 ||
+            put(o, "product", jstr_or_null(p->product)) < 0 ||
+            put(o, "version", jstr_or_null(p->version)) < 0 ||
+            put(o, "confirmed", p->confirmed < 0 ? json_null() : json_boolean(p->confirmed)) < 0 ||
+            json_array_append_new(arr, o) < 0) {
             json_decref(o);
             json_decref(arr);
             return NULL;
@@ -78,6 +82,26 @@ static int os_fields(json_t *o, const as_host_view *h)
     return 0;
 }
 
+/* What the identity phase added, flat as the CSV's last columns (null when unknown). */
+static int identity_fields(json_t *o, const as_host_view *h)
+{
+    const as_identity_view *d = h->identity;
+    const char *os = d ? d->os : NULL, *name = d ? d->name : NULL;
+    if (put(o, "os_verdict", jstr_or_null(os)) < 0 ||
+        put(o, "os_verdict_source", jstr_or_null(os ? d->os_source : NULL)) < 0 ||
+        put(o, "os_verdict_confidence", os && d->os_confidence >= 0
+            ? json_integer(d->os_confidence) : json_null()) < 0 ||
+        put(o, "os_version", jstr_or_null(d ? d->os_version : NULL)) < 0 ||
+        put(o, "netbios_domain", jstr_or_null(d ? d->netbios_domain : NULL)) < 0 ||
+        put(o, "host_name", jstr_or_null(name)) < 0 ||
+        put(o, "host_name_source", jstr_or_null(name ? d->name_source : NULL)) < 0 ||
+        put(o, "dns_domain", jstr_or_null(d ? d->dns_domain : NULL)) < 0 ||
+        put(o, "deploy_open", list(h->deploy_open)) < 0 ||
+        put(o, "agent_possible", list(d ? d->agent_possible : NULL)) < 0)
+        return -1;
+    return 0;
+}
+
 static json_t *host(const as_export_ctx *x, const as_host_view *h)
 {
     char first[32], last[32];
@@ -89,7 +113,8 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
         put(o, "mac", jstr_or_null(h->mac)) < 0 ||
         put(o, "mac_vendor", jstr_or_null(as_x_vendor(x, h))) < 0 ||
         put(o, "dns_name", jstr_or_null(h->name)) < 0 ||
-        put(o, "netbios_name", json_null()) < 0 || os_fields(o, h) < 0 ||
+        put(o, "netbios_name", jstr_or_null(h->identity ? h->identity->netbios_name : NULL)) < 0 ||
+        os_fields(o, h) < 0 ||
         put(o, "open_ports", port_list(x, h, 0)) < 0 ||
         put(o, "filtered_login_ports", port_list(x, h, 1)) < 0 ||
         put(o, "managed", json_boolean(h->managed)) < 0 ||
@@ -102,7 +127,8 @@ static json_t *host(const as_export_ctx *x, const as_host_view *h)
         put(o, "family", jstr_or_null(as_x_family(x, h))) < 0 ||
         put(o, "device_type", jstr_or_null(as_x_device(x, h))) < 0 ||
         put(o, "firewall_suspect", json_boolean(h->firewall_suspect)) < 0 ||
-        put(o, "firewall_note", jstr_or_null(as_x_firewall_note(h))) < 0) {
+        put(o, "firewall_note", jstr_or_null(as_x_firewall_note(h))) < 0 ||
+        identity_fields(o, h) < 0) {
         json_decref(o);
         return NULL;
     }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "db/export_internal.h"
+#include "db/identity_out.h"
 
 #ifndef AS_VERSION
 #define AS_VERSION "unknown"
@@ -90,7 +91,83 @@ void as_nmap_service_at(size_t i, int *port, const char **proto, const char **na
     *name = nmap_services[i].name;
 }
 
-static void port(xw *x, const as_export_ctx *c, const as_port_view *p)
+/* A script result as nmap writes one: the text in output, the structured form as <elem>s. */
+static void script_elems(xw *x, const as_xml_script *s)
+{
+    start(x, "script");
+    attr(x, "id", s->id);
+    attr(x, "output", s->output);
+    for (size_t i = 0; i < s->n && !x->bad; i++) {
+        char *v = as_text_clean(s->elem[i].value, 1);
+        start(x, "elem");
+        attr(x, "key", s->elem[i].key);
+        if (!v || (!x->bad && xmlTextWriterWriteString(x->w, BAD_CAST v) < 0))
+            x->bad = 1;
+        free(v);
+        end(x);
+    }
+    end(x);
+}
+
+/* A script's text on one line ("; " for its line breaks), for the service's extrainfo. */
+static char *one_line(const char *text)
+{
+    while (*text == '\n' || *text == ' ')
+        text++;
+    char *d = malloc(strlen(text) * 2 + 1), *w = d;
+    for (const char *r = text; d && *r; r++) {
+        if (*r != '\n') {
+            *w++ = *r;
+            continue;
+        }
+        *w++ = ';';
+        while (r[1] == ' ')
+            r++;
+        *w++ = ' ';
+    }
+    if (d)
+        *w = '\0';
+    return d;
+}
+
+/* The service: nmap's name for the port; where the identity phase confirmed the protocol,
+ * what it learned, as nmap's version detection would have it (method "probed"). A port that
+ * carries a script repeats its text in extrainfo: ndiff (7.93-7.95) crashes printing a
+ * changed script result of a port whose service line did not change, so the change must
+ * show in the service line too. */
+static void service(xw *x, const as_export_ctx *c, const as_host_view *h, const as_port_view *p,
+                    const as_xml_script *s)
+{
+    start(x, "service");
+    attr(x, "name", as_nmap_service_name(p->port, p->proto));
+    char *extra = s ? one_line(s->output) : NULL;
+    if (s && !extra)
+        x->bad = 1;
+    if (as_port_confirmed(p)) {
+        attr(x, "product", p->product && *p->product ? p->product
+                 : p->service && *p->service && !as_x_is_login(c, p) ? p->service : NULL);
+        attr(x, "version", p->version && *p->version ? p->version : NULL);
+        attr(x, "extrainfo", extra);
+        free(extra);
+        attr(x, "ostype", as_host_ostype(h));
+        attr(x, "method", "probed");
+        attr(x, "conf", "10");
+        end(x);
+        return;
+    }
+    /* An open agent port: its product is what answers there (login ports are channels,
+     * and a closed or filtered port has nothing answering). */
+    if (p->service && *p->service && strcmp(p->state, "open") == 0 && !as_x_is_login(c, p))
+        attr(x, "product", p->service);
+    attr(x, "extrainfo", extra);
+    free(extra);
+    attr(x, "method", "table");
+    attr(x, "conf", "3");
+    end(x);
+}
+
+static void port(xw *x, const as_export_ctx *c, const as_host_view *h, const as_port_view *p,
+                 const as_xml_script *scripts, size_t nscripts)
 {
     start(x, "port");
     attr(x, "protocol", strcmp(p->proto, "udp") == 0 ? "udp" : "tcp");
@@ -100,16 +177,13 @@ static void port(xw *x, const as_export_ctx *c, const as_port_view *p)
     attr(x, "reason", p->reason);
     attr_int(x, "reason_ttl", p->reason_ttl);
     end(x);
-    start(x, "service");
-    int ours = p->service && *p->service;
-    attr(x, "name", as_nmap_service_name(p->port, p->proto));
-    /* An open agent port: its product is what answers there (login ports are channels,
-     * and a closed or filtered port has nothing answering). */
-    if (ours && strcmp(p->state, "open") == 0 && !as_x_is_login(c, p))
-        attr(x, "product", p->service);
-    attr(x, "method", "table");
-    attr(x, "conf", "3");
-    end(x);
+    const as_xml_script *s = NULL;
+    for (size_t i = 0; i < nscripts; i++)
+        if (scripts[i].port == p)
+            s = &scripts[i];
+    service(x, c, h, p, s);
+    if (s)
+        script_elems(x, s);
     end(x);
 }
 
@@ -220,10 +294,16 @@ static void host(xw *x, const as_export_ctx *c, const as_host_view *h)
         end(x);
     }
     end(x);
+    as_xml_script scripts[3];
+    int oom;
+    size_t nscripts = as_xml_identity_scripts(c, h, scripts, &oom);
+    if (oom)
+        x->bad = 1;
     start(x, "ports");
     for (size_t i = 0; i < h->nports; i++)
-        port(x, c, &h->ports[i]);
+        port(x, c, h, &h->ports[i], scripts, nscripts);
     end(x);
+    as_xml_scripts_free(scripts, nscripts);
     os(x, h);
     hostscripts(x, c, h);
     end(x);

@@ -1,13 +1,13 @@
-/* hosts_load.c — reads one scan's observations, ports and OS guesses into memory for the
- * printers and exports, hosts ordered by address as a number ("10" < "9" as text). */
+/* hosts_load.c — reads one scan's observations, ports and OS guesses (and, through
+ * identity_load.c, what the services told) into memory for the printers and exports, hosts
+ * ordered by address as a number ("10" < "9" as text). */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include "db/store_internal.h"
 #include "probes/vec.h"
 
-/* A copy of a text column; NULL columns become NULL (null_ok) or "". */
-static char *col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom)
+char *as_col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom)
 {
     int type = sqlite3_column_type(s, col);
     if (type == SQLITE_NULL && null_ok)
@@ -43,11 +43,15 @@ static void free_host(as_host_view *h)
     free(h->os_fingerprint);
     free(h->os_passive);
     free(h->firewall_note);
+    free(h->deploy_open);
+    as_identity_view_free(h);
     for (size_t i = 0; i < h->nports; i++) {
         free(h->ports[i].proto);
         free(h->ports[i].state);
         free(h->ports[i].reason);
         free(h->ports[i].service);
+        free(h->ports[i].product);
+        free(h->ports[i].version);
     }
     free(h->ports);
 }
@@ -79,12 +83,12 @@ static int load_scan_row(as_store *st, as_scan_view *v, char *err, size_t errlen
     if (rc == SQLITE_ROW) {
         v->id = sqlite3_column_int64(s, 0);
         v->started = sqlite3_column_double(s, 1);
-        v->status = col_dup(s, 2, 0, &oom);
+        v->status = as_col_dup(s, 2, 0, &oom);
         v->has_finished = sqlite3_column_type(s, 3) != SQLITE_NULL;
         v->finished = sqlite3_column_double(s, 3);
-        v->targets = col_dup(s, 4, 0, &oom);
-        v->options = col_dup(s, 5, 0, &oom);
-        v->version = col_dup(s, 6, 0, &oom);
+        v->targets = as_col_dup(s, 4, 0, &oom);
+        v->options = as_col_dup(s, 5, 0, &oom);
+        v->version = as_col_dup(s, 6, 0, &oom);
         v->addresses = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 7);
         if (oom)
             as_db_errf(st, err, errlen, "out of memory");
@@ -106,26 +110,27 @@ static int read_host(sqlite3_stmt *s, as_host_view *h)
     int oom = 0;
     memset(h, 0, sizeof *h);
     h->host_id = sqlite3_column_int64(s, 0);
-    h->address = col_dup(s, 1, 0, &oom);
-    h->name = col_dup(s, 2, 0, &oom);
-    h->mac = col_dup(s, 3, 1, &oom);
+    h->address = as_col_dup(s, 1, 0, &oom);
+    h->name = as_col_dup(s, 2, 0, &oom);
+    h->mac = as_col_dup(s, 3, 1, &oom);
     h->up = sqlite3_column_int(s, 4);
-    h->up_reason = col_dup(s, 5, 0, &oom);
+    h->up_reason = as_col_dup(s, 5, 0, &oom);
     h->has_rtt = sqlite3_column_type(s, 6) != SQLITE_NULL;
     h->rtt_us = sqlite3_column_int64(s, 6);
     h->managed = sqlite3_column_int(s, 7);
-    h->agent = col_dup(s, 8, 1, &oom);
-    h->deploy = col_dup(s, 9, 0, &oom);
+    h->agent = as_col_dup(s, 8, 1, &oom);
+    h->deploy = as_col_dup(s, 9, 0, &oom);
     h->reply_ttl = sqlite3_column_int(s, 10);
     h->first_seen = sqlite3_column_double(s, 11);
     h->last_seen = sqlite3_column_double(s, 12);
     h->seen_count = sqlite3_column_int64(s, 13);
-    h->os_passive = col_dup(s, 14, 1, &oom);
+    h->os_passive = as_col_dup(s, 14, 1, &oom);
     h->has_passive_accuracy = sqlite3_column_type(s, 15) != SQLITE_NULL;
     h->os_passive_accuracy = sqlite3_column_int(s, 15);
-    h->os_fingerprint = col_dup(s, 16, 1, &oom);
+    h->os_fingerprint = as_col_dup(s, 16, 1, &oom);
     h->firewall_suspect = sqlite3_column_int(s, 17) != 0;
-    h->firewall_note = col_dup(s, 18, 1, &oom);
+    h->firewall_note = as_col_dup(s, 18, 1, &oom);
+    h->deploy_open = as_col_dup(s, 19, 1, &oom);
     struct in_addr a;
     /* Other tools may write this table; a malformed address sorts first, not crashes. */
     h->ip = h->address && inet_pton(AF_INET, h->address, &a) == 1 ? ntohl(a.s_addr) : 0;
@@ -138,7 +143,7 @@ static int load_hosts(as_store *st, as_scan_view *v, int all_hosts, char *err, s
         "SELECT h.id, coalesce(o.ip, h.ip), o.name, o.mac, o.up, o.reason, o.rtt_us, o.managed,"
         "  o.agent, o.deploy, o.reply_ttl, h.first_seen, h.last_seen, h.seen_count,"
         "  o.os_passive, o.os_passive_accuracy, o.os_fingerprint, o.firewall_suspect,"
-        "  o.firewall_note "
+        "  o.firewall_note, o.deploy_open "
         "FROM observation o JOIN host h ON h.id = o.host_id "
         "WHERE o.scan_id = ?1 AND (?2 OR o.up) ORDER BY h.id";
     sqlite3_stmt *s = NULL;
@@ -179,12 +184,16 @@ static int read_port(sqlite3_stmt *s, as_host_view *h, size_t *cap)
         return -1;
     int oom = 0;
     as_port_view *p = &h->ports[h->nports++];
-    p->proto = col_dup(s, 1, 0, &oom);
+    memset(p, 0, sizeof *p);
+    p->proto = as_col_dup(s, 1, 0, &oom);
     p->port = sqlite3_column_int(s, 2);
-    p->state = col_dup(s, 3, 0, &oom);
-    p->reason = col_dup(s, 4, 0, &oom);
-    p->service = col_dup(s, 5, 1, &oom);
+    p->state = as_col_dup(s, 3, 0, &oom);
+    p->reason = as_col_dup(s, 4, 0, &oom);
+    p->service = as_col_dup(s, 5, 1, &oom);
     p->reason_ttl = sqlite3_column_int(s, 6);
+    p->product = as_col_dup(s, 7, 1, &oom);
+    p->version = as_col_dup(s, 8, 1, &oom);
+    p->confirmed = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 9) != 0;
     return oom ? -1 : 0;
 }
 
@@ -195,13 +204,13 @@ static int read_os(sqlite3_stmt *s, as_host_view *h, size_t *cap)
     int oom = 0;
     as_os_view *o = &h->os[h->nos++];
     memset(o, 0, sizeof *o);
-    o->name = col_dup(s, 1, 0, &oom);
+    o->name = as_col_dup(s, 1, 0, &oom);
     o->accuracy = sqlite3_column_int(s, 2);
-    o->vendor = col_dup(s, 3, 1, &oom);
-    o->family = col_dup(s, 4, 1, &oom);
-    o->generation = col_dup(s, 5, 1, &oom);
-    o->type = col_dup(s, 6, 1, &oom);
-    o->cpe = col_dup(s, 7, 1, &oom);
+    o->vendor = as_col_dup(s, 3, 1, &oom);
+    o->family = as_col_dup(s, 4, 1, &oom);
+    o->generation = as_col_dup(s, 5, 1, &oom);
+    o->type = as_col_dup(s, 6, 1, &oom);
+    o->cpe = as_col_dup(s, 7, 1, &oom);
     return oom ? -1 : 0;
 }
 
@@ -243,7 +252,8 @@ static int attach_rows(as_store *st, as_scan_view *v, const char *sql, row_fn fn
 static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
 {
     static const char sql[] =
-        "SELECT host_id, proto, port, state, reason, service, reason_ttl FROM port "
+        "SELECT host_id, proto, port, state, reason, service, reason_ttl, product, version,"
+        "  confirmed FROM port "
         "WHERE scan_id = ?1 ORDER BY host_id, proto, port";
     return attach_rows(st, v, sql, read_port, 0, err, errlen);
 }
@@ -291,7 +301,8 @@ int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view
         return -1;
     int ret = -1;
     if (load_scan_row(st, v, err, errlen) == 0 && load_hosts(st, v, all_hosts, err, errlen) == 0
-        && load_ports(st, v, err, errlen) == 0 && load_os(st, v, err, errlen) == 0)
+        && load_ports(st, v, err, errlen) == 0 && load_os(st, v, err, errlen) == 0 &&
+        as_identity_load(st, v, err, errlen) == 0)
         ret = 0;
     as_read_end(st, own);
     if (ret < 0) {

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 #include "db/hosts_table.h"
+#include "db/identity_out.h"
 #include "db/store_internal.h"
+#include "fingerprints/oui.h"
 
 #define FW_MARK "!"         /* after the address of a host a firewall may answer for */
 
@@ -52,9 +54,22 @@ static char *labelled(const char *name, const char *suffix)
     return d;
 }
 
-/* The best guess and its accuracy, else the passive guess's family, else "-". */
+/* The identity phase's fused verdict with its source and confidence, else the best guess
+ * and its accuracy, else the passive guess's family, else "-". */
 static char *os_cell(const as_host_view *h)
 {
+    const char *verdict = as_host_verdict(h);
+    if (verdict) {
+        const as_identity_view *d = h->identity;
+        char why[48];
+        if (d->os_confidence >= 0)
+            snprintf(why, sizeof why, " (%.16s%s%d%%)", d->os_source ? d->os_source : "",
+                     d->os_source ? ", " : "", d->os_confidence);
+        else
+            snprintf(why, sizeof why, "%s%.16s%s", d->os_source ? " (" : "",
+                     d->os_source ? d->os_source : "", d->os_source ? ")" : "");
+        return labelled(verdict, why);
+    }
     if (h->nos > 0) {
         char acc[24];
         snprintf(acc, sizeof acc, " (%d%%)", h->os[0].accuracy);
@@ -156,6 +171,12 @@ static int print_table(const as_scan_view *v, const as_hosts_opts *o, FILE *out)
     write_header(out, v);
     if (as_hosts_table(v, o, os_cell, open_ports, out) != 0)
         return -1;
+    int unconfirmed = 0;
+    for (size_t i = 0; i < v->nhosts && !unconfirmed; i++)
+        unconfirmed = as_hosts_keep(o, &v->hosts[i]) && as_hosts_has_unconfirmed(&v->hosts[i]);
+    if (unconfirmed)
+        fputs(AS_HOSTS_UNCONFIRMED " after a channel or agent: its port answered a SYN, but the "
+              "protocol did not answer as itself (not deployable, not managed)\n", out);
     return write_footnotes(v, out);
 }
 
@@ -189,6 +210,8 @@ static json_t *json_ports(const as_host_view *h)
         if (!o || put(o, "port", json_integer(p->port)) < 0 ||
             put(o, "proto", jstr(p->proto)) < 0 || put(o, "state", jstr(p->state)) < 0 ||
             put(o, "reason", jstr(p->reason)) < 0 || put(o, "service", jstr(p->service)) < 0 ||
+            put(o, "product", jstr(p->product)) < 0 || put(o, "version", jstr(p->version)) < 0 ||
+            put(o, "confirmed", p->confirmed < 0 ? json_null() : json_boolean(p->confirmed)) < 0 ||
             json_array_append_new(arr, o) < 0) {
             json_decref(o);
             json_decref(arr);
@@ -259,7 +282,20 @@ static int json_os_fields(json_t *o, const as_host_view *h)
     return 0;
 }
 
-static json_t *json_host(const as_host_view *h, int64_t scan_id)
+/* What the identity phase added (schema 4): the channels only open, the MAC's vendor, the
+ * identity object and its evidence. */
+static int json_identity_fields(json_t *o, const as_host_view *h, const as_hosts_opts *opts)
+{
+    const char *vendor = opts->oui && h->mac ? as_oui_lookup_text(opts->oui, h->mac) : NULL;
+    if (put(o, "deploy_open", json_deploy(h->deploy_open)) < 0 ||
+        put(o, "mac_vendor", jstr_or_null(vendor)) < 0 ||
+        put(o, "identity", as_identity_json(h)) < 0 ||
+        put(o, "evidence", as_evidence_json(h)) < 0)
+        return -1;
+    return 0;
+}
+
+static json_t *json_host(const as_host_view *h, int64_t scan_id, const as_hosts_opts *opts)
 {
     json_t *o = json_object();
     if (!o || put(o, "address", jstr(h->address)) < 0 || put(o, "name", jstr(h->name)) < 0 ||
@@ -270,7 +306,8 @@ static json_t *json_host(const as_host_view *h, int64_t scan_id)
         put(o, "agent", jstr(h->agent && *h->agent ? h->agent : NULL)) < 0 ||
         put(o, "deploy", json_deploy(h->deploy)) < 0 || json_os_fields(o, h) < 0 ||
         put(o, "scan_id", json_integer(scan_id)) < 0 ||
-        put(o, "host_id", json_integer(h->host_id)) < 0) {
+        put(o, "host_id", json_integer(h->host_id)) < 0 ||
+        json_identity_fields(o, h, opts) < 0) {
         json_decref(o);
         return NULL;
     }
@@ -283,7 +320,7 @@ static int print_json(const as_scan_view *v, const as_hosts_opts *o, FILE *out)
     for (size_t i = 0; arr && i < v->nhosts; i++) {
         if (!as_hosts_keep(o, &v->hosts[i]))
             continue;
-        if (json_array_append_new(arr, json_host(&v->hosts[i], v->id)) < 0) {
+        if (json_array_append_new(arr, json_host(&v->hosts[i], v->id, o)) < 0) {
             json_decref(arr);
             return -1;
         }

@@ -163,10 +163,10 @@ static int want_host(const as_hosts_opts *o, const as_host_view *h)
             return 0;
     }
     if (o->os && *o->os) {
-        const char *names[3] = {h->nos ? h->os[0].name : NULL, h->nos ? h->os[0].family : NULL,
-                                h->os_passive};
+        const char *names[4] = {h->nos ? h->os[0].name : NULL, h->nos ? h->os[0].family : NULL,
+                                h->os_passive, h->identity ? h->identity->os : NULL};
         int hit = 0;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 4; i++)
             hit |= names[i] && strcasestr(names[i], o->os) != NULL;
         if (!hit)
             return 0;
@@ -194,6 +194,35 @@ static void short_agents(const char *agents, char *out, size_t len)
         if (w >= len)
             break;
     }
+}
+
+/* "ssh,smb,rdp?": the confirmed channels, then those only open with UNCONFIRMED after
+ * each (their port answered a SYN, their protocol did not answer as itself). */
+static char *deploy_cell(const as_host_view *h)
+{
+    size_t n = (h->deploy ? strlen(h->deploy) : 0) + (h->deploy_open ? strlen(h->deploy_open) * 2 : 0) + 2;
+    char *buf = malloc(n);
+    if (!buf)
+        return NULL;
+    snprintf(buf, n, "%s", h->deploy ? h->deploy : "");
+    size_t used = strlen(buf);
+    for (const char *p = h->deploy_open; p && *p;) {
+        size_t k = strcspn(p, ", ");
+        if (k > 0)
+            used += (size_t)snprintf(buf + used, n - used, "%s%.*s" AS_HOSTS_UNCONFIRMED,
+                                     used ? "," : "", (int)k, p);
+        p += k;
+        p += strspn(p, ", ");
+    }
+    char *safe = as_hosts_cell_safe(buf);
+    free(buf);
+    return safe;
+}
+
+int as_hosts_has_unconfirmed(const as_host_view *h)
+{
+    return (h->deploy_open && *h->deploy_open && !h->firewall_suspect) ||
+           (!h->managed && h->identity && h->identity->agent_possible);
 }
 
 enum { C_ADDR, C_NAME, C_MAC, C_VENDOR, C_STATE, C_REASON, C_OS, C_PORTS, C_MANAGED, C_DEPLOY,
@@ -258,6 +287,11 @@ int as_hosts_table(const as_scan_view *v, const as_hosts_opts *o, char *(*os_cel
         short_agents(h->agent, agents, sizeof agents);
         snprintf(managed, sizeof managed, "%s%s%s%s", h->managed ? "yes" : "no",
                  *agents ? " (" : "", agents, *agents ? ")" : "");
+        if (!h->managed && h->identity && h->identity->agent_possible) {
+            /* An agent's shared port is open but the agent did not answer: possible only. */
+            short_agents(h->identity->agent_possible, agents, sizeof agents);
+            snprintf(managed, sizeof managed, "no (%s" AS_HOSTS_UNCONFIRMED ")", agents);
+        }
         const char *vendor = o->oui && h->mac ? as_oui_lookup_text(o->oui, h->mac) : NULL;
         char addr[64];
         snprintf(addr, sizeof addr, "%s%s", h->address, h->firewall_suspect ? "!" : "");
@@ -271,8 +305,9 @@ int as_hosts_table(const as_scan_view *v, const as_hosts_opts *o, char *(*os_cel
         row[C_PORTS] = ports_cell(h);
         row[C_MANAGED] = as_hosts_cell_safe(managed);
         /* Channels seen on a host a firewall or tarpit may answer for are not believed. */
-        row[C_DEPLOY] = h->firewall_suspect && h->deploy && *h->deploy
-                            ? strdup("?") : as_hosts_cell_safe(h->deploy);
+        row[C_DEPLOY] = h->firewall_suspect && ((h->deploy && *h->deploy) ||
+                                                (h->deploy_open && *h->deploy_open))
+                            ? strdup("?") : deploy_cell(h);
         for (int k = 0; k < C_N; k++) {
             if (!row[k]) {
                 rc = -1;

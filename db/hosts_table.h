@@ -19,6 +19,12 @@ int as_hosts_table(const as_scan_view *v, const as_hosts_opts *o,
                    char *(*os_cell)(const as_host_view *), char *(*ports_cell)(const as_host_view *),
                    FILE *out);
 
+/* The mark after a deploy channel or agent whose port answered a SYN but whose protocol
+ * did not answer as itself ("ssh?"); the legend under the table explains it. */
+#define AS_HOSTS_UNCONFIRMED "?"
+/* 1 if the host's row carries that mark. */
+int as_hosts_has_unconfirmed(const as_host_view *h);
+
 /* `hosts --gone`: the hosts seen up before scan v started that are not up in it, as a
  * table or JSON (status "gone"). Returns 0, -1 on a write failure, -2 with err set on a
  * database error. */

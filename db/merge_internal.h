@@ -36,6 +36,11 @@ typedef struct mg_group {
     double started;
 } mg_group;
 
+/* merge_identity.c: the view's identity and evidence as the record the store writes.
+ * Returns 1 with r filled (r->evidence = *ev, malloc'd, caller frees), 0 when the host has
+ * no identity, -1 when out of memory. */
+int mg_identity_record(const as_host_view *h, as_identity_record *r, as_evidence_record **ev);
+
 /* Writes one group into dst (hosts combined, provenance, coverage, status). */
 int mg_write_group(as_store *dst, as_store *const *srcs, mg_group *g, as_merge_result *r,
                    char *err, size_t errlen);

@@ -38,6 +38,9 @@ static void put_port(as_port_record *pr, const as_port_view *p)
     pr->reason_ttl = (uint8_t)p->reason_ttl;
     snprintf(pr->reason, sizeof pr->reason, "%s", p->reason);
     snprintf(pr->service, sizeof pr->service, "%s", p->service ? p->service : "");
+    snprintf(pr->product, sizeof pr->product, "%s", p->product ? p->product : "");
+    snprintf(pr->version, sizeof pr->version, "%s", p->version ? p->version : "");
+    pr->confirmed = (int8_t)p->confirmed;
 }
 
 /* Ports of all copies of a host: one entry per (proto, port), the most decisive state. */
@@ -51,10 +54,12 @@ static size_t merge_ports(const hv *c, size_t n, as_port_record *out)
             uint8_t proto = strcmp(p->proto, "udp") == 0 ? 17 : 6;
             while (f < k && !(out[f].port == p->port && out[f].proto == proto))
                 f++;
+            int have = out[f].state == AS_PORT_OPEN ? 3 : out[f].state == AS_PORT_CLOSED ? 2 : 1;
             if (f == k)
                 put_port(&out[k++], p);
-            else if (state_rank(p->state) > (out[f].state == AS_PORT_OPEN ? 3 : out[f].state == AS_PORT_CLOSED ? 2 : 1))
-                put_port(&out[f], p);
+            else if (state_rank(p->state) > have ||
+                     (state_rank(p->state) == have && p->confirmed > out[f].confirmed))
+                put_port(&out[f], p);   /* equally decisive: the copy that confirmed it */
         }
     return k;
 }
@@ -85,7 +90,29 @@ static void parse_mac(const char *s, as_host_record *r)
     }
 }
 
-/* One record from the copies of a host (n >= 1): the first that was up leads. */
+struct open_ctx {
+    struct list_ctx list;
+    const char *deploy;
+};
+
+/* Adds an only-open channel unless a copy confirmed it (it is in deploy then). */
+static int add_open(void *ctx, const char *item)
+{
+    struct open_ctx *o = ctx;
+    return as_list_has(o->deploy, item) ? 0 : add_item(&o->list, item);
+}
+
+/* The channels only open in some copy and confirmed in none. */
+static void open_channels(const hv *c, size_t n, as_host_record *r)
+{
+    r->deploy_open[0] = '\0';
+    struct open_ctx o = {{r->deploy_open, sizeof r->deploy_open, ","}, r->deploy};
+    for (size_t i = 0; i < n; i++)
+        as_list_each(c[i].h->deploy_open, add_open, &o);
+}
+
+/* One record from the copies of a host (n >= 1): the first that was up leads; its identity,
+ * else the first copy's that has one. */
 static void build(const hv *c, size_t n, as_host_record *r, as_port_record *ports, as_os_guess *os)
 {
     const as_host_view *h = c[0].h;
@@ -118,6 +145,20 @@ static void build(const hv *c, size_t n, as_host_record *r, as_port_record *port
     r->os_passive_accuracy = h->has_passive_accuracy ? h->os_passive_accuracy : 0;
     r->firewall_suspect = h->firewall_suspect;
     r->firewall_note = h->firewall_note;
+    open_channels(c, n, r);
+}
+
+/* The copy whose identity the merged host keeps: the leading one's, else the first. */
+static const as_host_view *identity_of(const hv *c, size_t n)
+{
+    const as_host_view *h = c[0].h;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].h->up && (!h->up || c[i].h->nos > h->nos))
+            h = c[i].h;
+    for (size_t i = 0; !h->identity && i < n; i++)
+        if (c[i].h->identity)
+            h = c[i].h;
+    return h;
 }
 
 static int write_hosts(as_store *dst, int64_t id, const as_scan_view *v, size_t nv, double seen,
@@ -142,8 +183,18 @@ static int write_hosts(as_store *dst, int64_t id, const as_scan_view *v, size_t 
         as_host_record rec;
         as_os_guess os[8];
         build(all + i, j - i, &rec, ports, os);
+        as_identity_record ident;
+        as_evidence_record *ev = NULL;
+        int has = mg_identity_record(identity_of(all + i, j - i), &ident, &ev);
+        if (has < 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+            break;
+        }
+        rec.identity = has ? &ident : NULL;
         *nup += rec.up;
         rc = as_store_add_host(dst, id, &rec, seen, err, errlen);
+        free(ev);
         i = j;
     }
     if ((!all || !ports) && rc != 0)

@@ -71,6 +71,15 @@ static const char *login_family(const as_port_table *deploy, const as_port_view 
 
 static void family(const as_host_view *h, const as_port_table *deploy, as_os_class *c)
 {
+    /* The services' own words (the identity phase's verdict) outrank every guess. */
+    const as_identity_view *d = h->identity;
+    if (d && d->os && d->os_family && (strcmp(d->os_family, "windows") == 0 ||
+                                       strcmp(d->os_family, "unix") == 0)) {
+        c->family = strcmp(d->os_family, "windows") == 0 ? "windows" : "unix";
+        snprintf(c->basis, sizeof c->basis, "%.16s says %.60s", d->os_source ? d->os_source
+                 : "identity", d->os);
+        return;
+    }
     const as_os_view *os = h->nos > 0 ? &h->os[0] : NULL;
     if (os && (c->family = map_os(os->family ? os->family : os->name))) {
         snprintf(c->basis, sizeof c->basis, "OS match %s, %d%%", os->name, os->accuracy);
@@ -123,6 +132,11 @@ static void device(const as_host_view *h, const as_port_table *deploy, as_os_cla
             c->device = "printer";
             return;
         }
+    }
+    if (!h->managed && h->identity && h->identity->os_family &&
+        strcmp(h->identity->os_family, "network") == 0) {
+        c->device = "network";      /* e.g. a sysDescr naming a switch's OS */
+        return;
     }
     /* A passive "network device" guess (TTL 255) and no agent: gear that answers SSH is
      * still gear, not a server (its family may still say how to log in). */

@@ -99,20 +99,31 @@ void rp_host_text_of(const dr_host *d, rp_host_text *t)
     t->name = host_name(h);
     t->status = d->partly ? "deployable, partly blocked" : rp_state_label(t->state);
     t->agent = h->managed && h->agent ? h->agent : "";
-    t->deploy = h->deploy ? h->deploy : "";
+    /* Only confirmed channels are deployable; those only open say so. */
+    if (h->deploy_open && *h->deploy_open && !h->firewall_suspect)
+        snprintf(t->deploy, sizeof t->deploy, "%s%s%s (open, protocol not confirmed)",
+                 h->deploy ? h->deploy : "", h->deploy && *h->deploy ? ", " : "", h->deploy_open);
+    else
+        snprintf(t->deploy, sizeof t->deploy, "%s", h->deploy ? h->deploy : "");
     char *os = as_x_os_name(h, &acc, &t->oom);
-    if (os && acc >= 0)
+    const as_identity_view *id = h->identity && h->identity->os ? h->identity : NULL;
+    if (id)     /* the services' own words outrank the guesses */
+        snprintf(t->os, sizeof t->os, "%s (%s%s%d%%)", id->os, id->os_source ? id->os_source : "",
+                 id->os_source ? ", " : "", id->os_confidence < 0 ? 0 : id->os_confidence);
+    else if (os && acc >= 0)
         snprintf(t->os, sizeof t->os, "%s (%d%%)", os, acc);
     else
         snprintf(t->os, sizeof t->os, "%s", os ? os : "");
     free(os);
     open_ports(h, t->ports, sizeof t->ports);
     filtered_login(d, t->filtered, sizeof t->filtered);
-    snprintf(t->notes, sizeof t->notes, "%s%s%s%s%s", d->rule,
+    snprintf(t->notes, sizeof t->notes, "%s%s%s%s%s%s%s", d->rule,
              d->rule[0] && d->liveness[0] ? "; " : "", d->liveness,
              h->firewall_suspect && (d->rule[0] || d->liveness[0]) ? "; " : "",
              h->firewall_suspect ? (h->firewall_note && *h->firewall_note ? h->firewall_note
-                                    : "replies may come from a firewall") : "");
+                                    : "replies may come from a firewall") : "",
+             d->unconfirmed[0] && (d->rule[0] || d->liveness[0] || h->firewall_suspect) ? "; " : "",
+             d->unconfirmed);
 }
 
 static void wrap_cell(rp_writer *w, const char *text)

@@ -123,8 +123,8 @@ void rp_html_hosts(rp_writer *w, const rp_model *m);
  * could not be built. */
 typedef struct rp_host_text {
     enum rp_state state;
-    const char *name, *status, *agent, *deploy;
-    char os[512], ports[1024], filtered[512], notes[1024];
+    const char *name, *status, *agent;
+    char os[512], ports[1024], filtered[512], notes[1024], deploy[600];
     int oom;
 } rp_host_text;
 void rp_host_text_of(const dr_host *d, rp_host_text *t);

@@ -87,7 +87,8 @@ static int tally(rp_model *m)
         enum rp_state s = rp_host_state(d);
         m->count[s]++;
         m->suspects += (size_t)(h->firewall_suspect != 0);
-        m->unknown_os += (size_t)(h->nos == 0 && (!h->os_passive || !*h->os_passive));
+        m->unknown_os += (size_t)(h->nos == 0 && (!h->os_passive || !*h->os_passive) &&
+                                  !(h->identity && h->identity->os));
         int rc = 0;
         if (d->status == DR_MANAGED) {
             m->managed++;

@@ -106,7 +106,8 @@ typedef struct as_hosts_opts {
     int raw;                    /* table without alignment, one space between cells */
     int width;                  /* table: fit this many columns (a terminal's); 0: full values */
     /* Filters, as export's: all that are set must hold. port: that TCP/UDP port open;
-     * os: a word (any case) in the best OS guess, its family or the passive guess. */
+     * os: a word (any case) in the best OS guess, its family, the passive guess or the
+     * identity phase's OS verdict. */
     int managed, unmanaged, deployable, up_only, port;
     const char *os;
     int gone;                   /* instead: hosts seen up before this scan, not up in it */

@@ -81,6 +81,11 @@ typedef struct as_port_view {
     char *reason;
     int reason_ttl;         /* 0 when unknown */
     char *service;
+    /* What the identity phase learned here (schema 4): product and version the service
+     * named (NULL: none), and whether the protocol answered as itself (1), did not (0),
+     * or was not asked (-1). */
+    char *product, *version;
+    int confirmed;
 } as_port_view;
 
 /* One OS guess (os_match row), best first. */
@@ -89,6 +94,33 @@ typedef struct as_os_view {
     int accuracy;
     char *vendor, *family, *generation, *type, *cpe;
 } as_os_view;
+
+/* One piece of identity evidence (evidence row), in the order it was stored. */
+typedef struct as_evidence_view {
+    char *kind;             /* "os" or "name" */
+    char *source;           /* "ntlmssp", "ssh", "snmp", ... */
+    char *proto;            /* "tcp", "udp", NULL when none */
+    int port;               /* 0 when none */
+    char *value;
+    char *verdict;          /* NULL when none */
+    int confidence;
+} as_evidence_view;
+
+/* What the services told about the host (identity row); every string NULL when unknown,
+ * the ints -1. Lists (netbios_users, tls_sans, agent_possible) are stored ","-joined. */
+typedef struct as_identity_view {
+    char *netbios_name, *netbios_domain, *netbios_users, *netbios_mac;
+    char *dns_name, *dns_domain, *dns_forest, *os_version;
+    char *ssh, *smb_dialect;
+    int smb_signing_required;
+    char *snmp_sysdescr, *snmp_sysname, *snmp_sysobjectid;
+    char *tls_subject, *tls_sans, *tls_issuer, *http_server;
+    char *agent_possible;
+    char *os, *os_family, *os_source;   /* the fused OS verdict */
+    int os_confidence;
+    char *os_conflict;
+    char *name, *name_source;           /* the chosen host name */
+} as_identity_view;
 
 typedef struct as_host_view {
     int64_t host_id;
@@ -116,6 +148,13 @@ typedef struct as_host_view {
     int os_passive_accuracy;
     int firewall_suspect;
     char *firewall_note;    /* NULL when none */
+    /* The identity phase: NULL/0 when it did not run for this host. Then `deploy` lists
+     * the open channels as before it existed; with it, `deploy` the confirmed ones and
+     * deploy_open those whose port answered a SYN but whose protocol did not. */
+    char *deploy_open;      /* NULL when none */
+    as_identity_view *identity;
+    size_t nevidence;
+    as_evidence_view *evidence;
 } as_host_view;
 
 typedef struct as_scan_view {
@@ -130,6 +169,14 @@ typedef struct as_scan_view {
     size_t nup;
     as_host_view *hosts;    /* sorted by ip; ports sorted by proto, then port */
 } as_scan_view;
+
+/* A copy of a text column; NULL columns become NULL (null_ok) or "". *oom set on failure. */
+char *as_col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom);
+
+/* identity_load.c: attaches the scan's identity and evidence rows to its hosts (v->hosts
+ * sorted by host id, as hosts_load.c has them while loading); frees them again. */
+int as_identity_load(as_store *st, as_scan_view *v, char *err, size_t errlen);
+void as_identity_view_free(as_host_view *h);
 
 /* scan_id 0 means the latest scan. */
 int as_scan_view_load(as_store *st, int64_t scan_id, int all_hosts, as_scan_view *v,

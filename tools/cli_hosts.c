@@ -28,7 +28,7 @@ static const char USAGE[] =
     "  --deployable    hosts with a deploy channel reachable\n"
     "  --up            hosts that answered\n"
     "  --port N        hosts with port N open\n"
-    "  --os WORD       hosts whose OS guess (or passive guess) names WORD, any case\n"
+    "  --os WORD       hosts whose OS verdict, guess or passive guess names WORD, any case\n"
     "  --gone          instead: hosts seen up before this scan that are not up in it\n"
     "  --oui FILE      the IEEE MAC vendor registry (default: ieee-data's)\n"
     "  --db PATH       the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"

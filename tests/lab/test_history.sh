@@ -169,7 +169,10 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 cols = ("address,status,mac,mac_vendor,dns_name,netbios_name,os_name,os_accuracy,os_vendor,"
         "os_family,os_type,os_cpe,open_ports,filtered_login_ports,managed,agent,deploy,"
         "first_seen,last_seen,seen_count,scan_id,firewall_suspect,firewall_note,host_id,family,"
-        "device_type").split(",")
+        "device_type,"
+        # the identity phase's, appended
+        "os_verdict,os_verdict_source,os_verdict_confidence,os_version,netbios_domain,"
+        "host_name,host_name_source,dns_domain,deploy_open,agent_possible").split(",")
 assert list(rows[0].keys()) == cols, rows[0].keys()
 by = {r["address"]: r for r in rows}
 assert by["198.18.1.40"]["dns_name"].startswith("web01."), by["198.18.1.40"]
