@@ -99,12 +99,14 @@ int as_capture_open(as_capture *c, const char *ifname, const as_probe_ctx *ctx, 
     }
     c->pcap = p;
     c->dlt = pcap_datalink(p);
-    /* Only what can answer us: ARP, ICMP and TCP to our source ports, to our address. */
+    /* Only what can answer us: ARP, ICMP, and TCP or UDP to our source ports, to our address.
+     * (OS detection's UDP probe is answered by ICMP only.) */
     char filter[256];
     struct in_addr a = {htonl(ctx->src_ip)};
     snprintf(filter, sizeof filter,
-             "arp or (dst host %s and (icmp or (tcp and dst portrange %u-%u)))", inet_ntoa(a),
-             ctx->src_port, ctx->src_port + AS_OS_PORT_SPAN - 1);
+             "arp or (dst host %s and (icmp or (tcp and dst portrange %u-%u) or (udp and dst portrange %u-%u)))",
+             inet_ntoa(a), ctx->src_port, ctx->src_port + AS_OS_PORT_SPAN - 1,
+             ctx->src_port + AS_UDP_PORT_BASE, ctx->src_port + AS_UDP_PORT_BASE + AS_UDP_PORT_SPAN - 1);
     struct bpf_program prog;
     if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 || pcap_setfilter(p, &prog) < 0) {
         snprintf(err, errlen, "cannot set capture filter on %s: %s", ifname, pcap_geterr(p));

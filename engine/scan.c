@@ -96,7 +96,7 @@ static int build_slots(as_scanner *s)
         return -1;
     if (o->no_ping) {
         for (size_t i = 0; i < o->nports; i++)
-            s->slots[s->nslots++] = (as_slot){AS_PROBE_TCP_SYN, o->ports[i]};
+            s->slots[s->nslots++] = (as_slot){as_scan_port_probe(s, i), o->ports[i]};
     } else {
         if (o->ping_echo)
             s->slots[s->nslots++] = (as_slot){AS_PROBE_ICMP_ECHO, 0};
@@ -281,7 +281,7 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
 {
     const as_scan_opts *o = s->o;
     s->naddr = as_targets_count(o->targets);
-    s->port_index = calloc(65536, sizeof *s->port_index);
+    s->port_index = calloc(2 * 65536, sizeof *s->port_index);
     s->port_records = calloc(o->nports ? o->nports : 1, sizeof *s->port_records);
     if (s->port_index == NULL || s->port_records == NULL ||
         build_slots(s) != 0 || as_hosttab_init(&s->hosts, o->nports) != 0) {
@@ -289,7 +289,7 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
         return -AS_ERR_FAIL;
     }
     for (size_t i = 0; i < o->nports; i++)
-        s->port_index[o->ports[i]] = (uint32_t)i + 1;
+        s->port_index[(as_scan_port_is_udp(s, i) ? 65536u : 0u) + o->ports[i]] = (uint32_t)i + 1;
     as_permute_init(&s->perm, s->naddr * s->nslots, o->seed ? o->seed : s->ctx.key.k0);
     s->port_perm_host = -1;
     /* Liveness sends two different probes per address; one retry pass for the silent ones

@@ -17,7 +17,8 @@
 
 typedef struct as_scan_opts {
     as_targets *targets;
-    const uint16_t *ports;          /* TCP ports for the SYN scan */
+    const uint16_t *ports;          /* ports to probe: SYN for TCP, a datagram for UDP */
+    const uint8_t *port_proto;      /* per port: IPPROTO_TCP or IPPROTO_UDP; NULL: all TCP */
     size_t nports;
     int ping_echo;                  /* -PE */
     uint16_t ack_ports[AS_MAX_ACK_PORTS];   /* -PA<ports> */
@@ -68,7 +69,8 @@ int as_scan_opts_timing(as_scan_opts *o, int level);
  * enum as_error with err set. */
 int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t errlen);
 
-/* The default deploy/agent port list. */
+/* The engine's own default when a caller sets no list: ODAD's sixteen TCP ports. The
+ * program's default is wider: every port of its tables (tools/job_ports.c). */
 extern const uint16_t as_default_ports[];
 extern const size_t as_default_nports;
 

@@ -17,7 +17,10 @@
 #include "engine/rtt.h"
 #include "engine/scan.h"
 #include "engine/txsock.h"
+#include "probes/portstate.h"
 #include "probes/probe.h"
+
+#include <netinet/in.h>
 
 /* One entry of the sweep: a liveness probe kind and its port, or (-Pn) a SYN port. */
 typedef struct as_slot {
@@ -48,8 +51,8 @@ typedef struct as_scanner {
     struct as_dryrun *dryrun;
     as_netif nif;
     as_probe_ctx ctx;
-    as_template tmpl[6];            /* by enum as_probe_id */
-    const as_probe_kind *kind[6];   /* by enum as_probe_id: no lookup per packet */
+    as_template tmpl[AS_PROBE_COUNT];           /* by enum as_probe_id */
+    const as_probe_kind *kind[AS_PROBE_COUNT];  /* by enum as_probe_id: no lookup per packet */
     as_txsock tx;
     as_ring ring;
     as_capture cap;
@@ -85,7 +88,8 @@ typedef struct as_scanner {
     as_permute port_perm;           /* the port order of the host whose cursor is in front */
     long port_perm_host;            /* ... and which host that is (-1: none) */
     uint64_t port_slot_failures;    /* hosts whose port slots could not be allocated */
-    uint32_t *port_index;           /* port number → index + 1 in o->ports, 0 = not scanned */
+    uint32_t *port_index;           /* (UDP ? 65536 : 0) + port → index + 1 in o->ports, 0 = not
+                                     * scanned (as_scan_port_slot) */
 
     as_ring os_frames;              /* OS-detection replies, as_frame (with -O) */
     struct as_os_templates *os_tmpl;    /* the sixteen probes, prepared once */
@@ -112,6 +116,26 @@ typedef struct as_scanner {
     uint64_t last_progress_us, progress_sent, progress_t;
     double progress_rate;
 } as_scanner;
+
+/* A port index's protocol and the probe kind that asks it: the one place that chooses. */
+static inline int as_scan_port_is_udp(const as_scanner *s, size_t pi)
+{
+    return s->o->port_proto != NULL && s->o->port_proto[pi] == IPPROTO_UDP;
+}
+static inline uint8_t as_scan_port_probe(const as_scanner *s, size_t pi)
+{
+    return as_scan_port_is_udp(s, pi) ? AS_PROBE_UDP : AS_PROBE_TCP_SYN;
+}
+/* What silence after every retry means: filtered for TCP, open|filtered for UDP (nmap). */
+static inline uint8_t as_scan_port_silent_state(const as_scanner *s, size_t pi)
+{
+    return as_scan_port_is_udp(s, pi) ? AS_PORT_OPEN_FILTERED : AS_PORT_FILTERED;
+}
+/* The index + 1 of (proto, port) in o->ports; 0 if the scan does not ask it. */
+static inline uint32_t as_scan_port_slot(const as_scanner *s, uint8_t proto, uint16_t port)
+{
+    return s->port_index[(proto == IPPROTO_UDP ? 65536u : 0u) + port];
+}
 
 /* The scan's clock: monotonic, or the simulated network's. */
 static inline uint64_t as_scan_now(const as_scanner *s) { return s->io.now_us(s->io.impl); }

@@ -28,7 +28,7 @@ typedef struct as_osjob {
 static uint16_t pick_port(const as_scanner *s, const as_host *h, uint8_t state, uint16_t fallback)
 {
     for (size_t i = 0; i < s->o->nports; i++)
-        if (h->ports[i].state == state)
+        if (h->ports[i].state == state && !as_scan_port_is_udp(s, i))
             return s->o->ports[i];
     return fallback;
 }

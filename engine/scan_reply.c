@@ -89,7 +89,7 @@ static void handle_port(as_scanner *s, const as_result *r)
             return;
         }
     }
-    uint32_t pi = s->port_index[r->port];
+    uint32_t pi = as_scan_port_slot(s, r->proto, r->port);
     if (pi == 0)
         return;
     as_host *h = &s->hosts.hosts[hn];
@@ -120,7 +120,7 @@ static void handle_port(as_scanner *s, const as_result *r)
         if (h->rtt_us < 0)
             h->rtt_us = (int64_t)(r->t_us - ps->sent_us);
     }
-    if (r->state == AS_PORT_OPEN && h->os_passive == NULL) {
+    if (r->state == AS_PORT_OPEN && r->proto == IPPROTO_TCP && h->os_passive == NULL) {
         as_passive_obs po = {.ttl = r->ttl, .df = r->df, .win = r->win};
         memcpy(po.opts, r->opts, sizeof r->opts);
         char guess[160];
@@ -184,7 +184,7 @@ void as_scan_finish_hosts(as_scanner *s)
          * one leaves unasked ports unknown rather than claim they are filtered. */
         for (size_t i = 0; i < s->o->nports && !s->stopping && h->ports != NULL; i++) {
             if (h->ports[i].state == AS_PORT_UNKNOWN) {
-                h->ports[i].state = AS_PORT_FILTERED;
+                h->ports[i].state = as_scan_port_silent_state(s, i);
                 h->ports[i].reason = "no-response";
                 h->unknown--;
             }

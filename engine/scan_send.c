@@ -59,13 +59,13 @@ static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
     as_port_slot *ps = &h->ports[pi];
     if (item & AS_ITEM_TIMING) {
         /* Not retried: without an answer the scan just keeps its current timeout. */
-        emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi], 1);
+        emit(s, as_scan_port_probe(s, pi), mac_for(s, h), h->ip, s->o->ports[pi], 1);
         h->timing_sent_us = now;
         return 1;
     }
     if (ps->state != AS_PORT_UNKNOWN)
         return 0;
-    emit(s, AS_PROBE_TCP_SYN, mac_for(s, h), h->ip, s->o->ports[pi], ps->tries);
+    emit(s, as_scan_port_probe(s, pi), mac_for(s, h), h->ip, s->o->ports[pi], ps->tries);
     ps->tries++;
     ps->sent_us = now;
     /* Untracked, the probe has no timeout: an answer still counts, and a port that never
@@ -173,7 +173,7 @@ void as_scan_expire(as_scanner *s, uint64_t now)
             continue;
         if (ps->tries <= s->o->max_retries && as_fifo_push(&s->retryq, item) == 0)
             continue;
-        ps->state = AS_PORT_FILTERED;
+        ps->state = as_scan_port_silent_state(s, AS_ITEM_PORT(item));
         ps->reason = "no-response";
         h->unknown--;
         as_scan_host_check_done(s, hn);

@@ -65,6 +65,8 @@ static void os_fields(as_scanner *s, const as_host *h, as_host_record *rec)
     /* Firewall rule 1: SYN/ACKs and RSTs from different distances. */
     as_fw_host fw = {"", "", 0, 0, 0};
     for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++) {
+        if (as_scan_port_is_udp(s, i))
+            continue;   /* the rules speak of SYN/ACKs and RSTs */
         if (h->ports[i].state == AS_PORT_OPEN && fw.synack_ttl == 0)
             fw.synack_ttl = h->ports[i].reason_ttl;
         if (h->ports[i].state == AS_PORT_CLOSED && fw.rst_ttl == 0)
@@ -95,7 +97,7 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
         memset(pr, 0, sizeof *pr);
         pr->confirmed = -1;
         pr->port = s->o->ports[i];
-        pr->proto = 6;
+        pr->proto = as_scan_port_is_udp(s, i) ? IPPROTO_UDP : IPPROTO_TCP;
         pr->state = h->ports[i].state;
         pr->reason_ttl = h->ports[i].reason_ttl;
         snprintf(pr->reason, sizeof pr->reason, "%s", h->ports[i].reason ? h->ports[i].reason : "");
@@ -112,6 +114,8 @@ static void summarise_and_release(as_scanner *s, as_host *h)
     char ports[96] = "";
     h->fw_closed = 0;
     for (size_t k = 0; k < s->o->nports && h->ports != NULL; k++) {
+        if (as_scan_port_is_udp(s, k))
+            continue;
         size_t used = strlen(ports);
         if (h->ports[k].state == AS_PORT_OPEN && used + 8 < sizeof ports)
             snprintf(ports + used, sizeof ports - used, "%s%u", used ? "," : "", s->o->ports[k]);

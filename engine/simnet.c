@@ -18,9 +18,11 @@
 #define MAX_DELIVER 4096    /* per loop turn: the scan's ring holds 16384 */
 
 typedef struct sim_port {
-    uint16_t port;
+    uint32_t port;          /* UDP ports are SIM_UDP + port */
     uint8_t state;
 } sim_port;
+
+#define SIM_UDP 0x10000u
 
 typedef struct sim_host {
     uint32_t ip;
@@ -138,7 +140,8 @@ static int by_ip(const void *a, const void *b)
 
 static int by_port(const void *a, const void *b)
 {
-    return (int)((const sim_port *)a)->port - (int)((const sim_port *)b)->port;
+    uint32_t x = ((const sim_port *)a)->port, y = ((const sim_port *)b)->port;
+    return x < y ? -1 : x > y;
 }
 
 static sim_host *find_host(as_sim *sim, uint32_t ip)
@@ -153,16 +156,21 @@ static sim_host *find_host(as_sim *sim, uint32_t ip)
     return bsearch(&key, sim->hosts, sim->nhosts, sizeof *sim->hosts, by_ip);
 }
 
-static uint8_t port_state(sim_host *h, uint16_t port)
+static const sim_port *find_port(sim_host *h, uint32_t port)
 {
     if (h->nports == 0)
-        return h->default_state;
+        return NULL;
     if (!h->sorted) {
         qsort(h->ports, h->nports, sizeof *h->ports, by_port);
         h->sorted = 1;
     }
     sim_port key = {.port = port};
-    const sim_port *p = bsearch(&key, h->ports, h->nports, sizeof *h->ports, by_port);
+    return bsearch(&key, h->ports, h->nports, sizeof *h->ports, by_port);
+}
+
+static uint8_t port_state(sim_host *h, uint32_t port)
+{
+    const sim_port *p = find_port(h, port);
     return p ? p->state : h->default_state;
 }
 
@@ -237,6 +245,38 @@ static size_t icmp_reply(as_sim *sim, uint8_t *f, const sim_host *h, const uint8
     as_put16(icmp + 2, 0);
     as_put16(icmp + 2, as_inet_checksum(icmp, l4len, 0));
     return put_ip(sim, f, h, 1, l4len, sim->icmp_id++, 0);
+}
+
+/* An answering UDP service: a datagram back that starts with the request's first two bytes
+ * (NBSTAT's and DNS's transaction id), as a real responder's would. */
+static size_t udp_reply(as_sim *sim, uint8_t *f, const sim_host *h, const as_packet *p)
+{
+    uint8_t *udp = f + ETH + 20;
+    uint8_t data[8] = {0, 0, 0x84, 0, 0, 0, 0, 1};
+    if (p->payload_len >= 2)
+        memcpy(data, p->payload, 2);
+    as_put16(udp, p->dport);
+    as_put16(udp + 2, p->sport);
+    as_put16(udp + 4, 8 + sizeof data);
+    as_put16(udp + 6, 0);
+    memcpy(udp + 8, data, sizeof data);
+    return put_ip(sim, f, h, 17, 8 + sizeof data, 0, 1);
+}
+
+/* A UDP datagram: a port set with as_sim_set_udp_port answers as its state says; any other
+ * is closed unless the host's TCP table filters it (the OS probe U1 relies on that). */
+static size_t answer_udp(as_sim *sim, uint8_t *out, sim_host *h, const uint8_t *frame, size_t flen,
+                         const as_packet *p)
+{
+    const sim_port *sp = find_port(h, SIM_UDP + p->dport);
+    uint8_t st = sp ? sp->state : port_state(h, p->dport) == AS_PORT_FILTERED ? AS_PORT_FILTERED : AS_PORT_CLOSED;
+    if (st == AS_PORT_OPEN)
+        return udp_reply(sim, out, h, p);
+    if (st == AS_PORT_CLOSED)
+        return icmp_reply(sim, out, h, frame, flen, 3, 3);
+    if (st == AS_SIM_UNREACH)
+        return icmp_reply(sim, out, h, frame, flen, 3, 13);
+    return 0;
 }
 
 /* A SYN to an open port leaves a half-open connection when its SYN/ACK is lost (the
@@ -328,8 +368,8 @@ static void one_frame(as_sim *sim, const uint8_t *frame, size_t len)
         n = answer_tcp(sim, out, h, frame, len, &p, &synack);
     else if (p.l4 == AS_L4_ICMP && p.icmp_type == 8 && (h->flags & AS_SIM_ECHO))
         n = icmp_reply(sim, out, h, frame, len, 0, 0);
-    else if (p.l4 == AS_L4_UDP && port_state(h, p.dport) != AS_PORT_FILTERED)
-        n = icmp_reply(sim, out, h, frame, len, 3, 3);
+    else if (p.l4 == AS_L4_UDP)
+        n = answer_udp(sim, out, h, frame, len, &p);
     if (n == 0)
         return;
     sim->st.answers++;
@@ -424,6 +464,16 @@ int as_sim_set_port(as_sim *sim, uint32_t ip, uint16_t port, uint8_t state)
         return -1;
     h->sorted = 0;
     sim_port p = {port, state};
+    return AS_VEC_PUSH(h->ports, h->nports, h->cap, p);
+}
+
+int as_sim_set_udp_port(as_sim *sim, uint32_t ip, uint16_t port, uint8_t state)
+{
+    sim_host *h = find_host(sim, ip);
+    if (h == NULL)
+        return -1;
+    h->sorted = 0;
+    sim_port p = {SIM_UDP + port, state};
     return AS_VEC_PUSH(h->ports, h->nports, h->cap, p);
 }
 

@@ -50,6 +50,10 @@ void as_sim_free(as_sim *sim);
 /* A live host whose unlisted ports are in default_state (AS_PORT_CLOSED, _FILTERED, ...). */
 int as_sim_add_host(as_sim *sim, uint32_t ip, unsigned flags, uint8_t default_state, uint8_t ttl);
 int as_sim_set_port(as_sim *sim, uint32_t ip, uint16_t port, uint8_t state);
+/* A UDP port: AS_PORT_OPEN answers with a datagram, _CLOSED with ICMP port unreachable,
+ * _FILTERED is silent, AS_SIM_UNREACH admin-prohibited. Unset UDP ports are closed (unless
+ * the host's TCP state for the number is filtered). */
+int as_sim_set_udp_port(as_sim *sim, uint32_t ip, uint16_t port, uint8_t state);
 /* The interface, clock and wire to put in as_scan_opts.netio. */
 const as_netio *as_sim_netio(as_sim *sim);
 /* Sets *flag once the scan has sent n frames (an interrupt mid-scan). */

@@ -111,13 +111,21 @@ static int decode_ipv4(const uint8_t *p, size_t caplen, as_packet *out)
         return decode_tcp(l4, l4len, out);
     case 1:
         return decode_icmp(l4, l4len, out);
-    case 17:
+    case 17: {
         if (l4len < 8)
             return -1;
+        /* As with IP: a UDP length shorter than what arrived wins; a longer or impossible
+         * one (< 8) leaves what arrived. */
+        size_t ulen = as_get16(l4 + 4);
+        if (ulen >= 8 && ulen < l4len)
+            l4len = ulen;
         out->sport = as_get16(l4);
         out->dport = as_get16(l4 + 2);
+        out->payload = l4 + 8;
+        out->payload_len = l4len - 8;
         out->l4 = AS_L4_UDP;
         return 0;
+    }
     default:
         return -1;
     }

@@ -48,7 +48,7 @@ typedef struct as_packet {
     uint8_t tcp_reserved;       /* the 4 bits between data offset and CWR */
     const uint8_t *tcp_opts;    /* points into the caller's frame */
     uint8_t tcp_opts_len;
-    const uint8_t *payload;     /* TCP data, points into the caller's frame */
+    const uint8_t *payload;     /* TCP or UDP data, points into the caller's frame */
     size_t payload_len;
     /* ICMP */
     uint8_t icmp_type, icmp_code;

@@ -18,6 +18,8 @@ enum as_probe_id {
     AS_PROBE_TCP_SYN = 3,
     AS_PROBE_ARP = 4,
     AS_PROBE_OS = 5,        /* OS detection (probes/osprobe.c), keyed per host */
+    AS_PROBE_UDP = 6,       /* UDP port scan (probe_udp.c) */
+    AS_PROBE_COUNT
 };
 
 /* Everything a probe needs to know about the scan, passed in (no globals). */
@@ -33,6 +35,10 @@ typedef struct as_probe_ctx {
 typedef struct as_template {
     uint8_t bytes[AS_FRAME_MAX];
     size_t len;
+    /* Constant bytes a kind keeps beside the frame: the UDP kind's SNMP GET, with the offset
+     * of its 4-byte request id. */
+    uint8_t aux[112];
+    uint16_t aux_len, aux_mark;
 } as_template;
 
 enum as_result_kind {
@@ -79,6 +85,15 @@ extern const as_probe_kind as_probe_icmp_echo;
 extern const as_probe_kind as_probe_tcp_ack;
 extern const as_probe_kind as_probe_tcp_syn;
 extern const as_probe_kind as_probe_arp;
+extern const as_probe_kind as_probe_udp;
+
+/* The UDP kind's source ports: ctx->src_port + AS_UDP_PORT_BASE + 8 bits of the probe's cookie
+ * (the capture filter admits the range). Above the OS probes' span (probes/osprobe.h). */
+#define AS_UDP_PORT_BASE 32
+#define AS_UDP_PORT_SPAN 256
+/* The payload a UDP probe to port carries (empty for ports without one) and the cookie field
+ * in it; for tests and `ports`: "nbstat", "snmp" or NULL. */
+const char *as_udp_payload_name(uint16_t port);
 
 /* All kinds, NULL-terminated, and lookup by id. */
 extern const as_probe_kind *const as_probe_kinds[];
@@ -106,7 +121,8 @@ int as_template_tcp(as_template *t, const as_probe_ctx *ctx, uint16_t sport, uin
                     const uint8_t *opts, size_t optlen, char *err, size_t errlen);
 /* Recomputes the TCP checksum of an Ethernet+IPv4+TCP frame of len bytes. */
 void as_patch_tcp_checksum(uint8_t *frame, size_t len);
-/* ICMP unreachable codes that make a port filtered (nmap: 3/1,2,3,9,10,13); name or NULL. */
+/* ICMP unreachable codes that make a TCP port filtered (nmap: 3/1,2,3,9,10,13); name or
+ * NULL. For UDP, code 3 (port unreachable) means closed and the others filtered. */
 const char *as_unreach_reason(uint8_t code);
 
 #endif

@@ -106,7 +106,7 @@ const char *as_unreach_reason(uint8_t code)
 }
 
 const as_probe_kind *const as_probe_kinds[] = {
-    &as_probe_tcp_syn, &as_probe_tcp_ack, &as_probe_icmp_echo, &as_probe_arp, NULL,
+    &as_probe_tcp_syn, &as_probe_tcp_ack, &as_probe_icmp_echo, &as_probe_arp, &as_probe_udp, NULL,
 };
 
 const as_probe_kind *as_probe_by_id(uint8_t id)

@@ -187,6 +187,16 @@ def parse_agentscan_summary(path):
 
 # ---- record: one job, measured and scored --------------------------------------------------
 
+def pk(p):
+    """compare_truth's (port, proto) as the tools' own port: 22 for TCP, '137/udp' for UDP."""
+    return p[0] if p[1] == "tcp" else f"{p[0]}/{p[1]}"
+
+
+def tcp_only(pairs):
+    """nmap -sS and masscan scan TCP only: the UDP part of the truth is not theirs to find."""
+    return {(ip, p) for ip, p in pairs if isinstance(p, int)}
+
+
 def truth_sets(ct, truth_path, scope):
     truth, order = ct.load_truth(truth_path)
     nets = [ipaddress.ip_network(c, strict=False) for c in scope.split(",") if c]
@@ -195,9 +205,9 @@ def truth_sets(ct, truth_path, scope):
     return truth, order, {
         "live": {ip for ip, t in inside.items() if t["up_default"]},
         "answering": {ip for ip, t in inside.items() if t["up_pn"]},
-        "open": {(ip, p) for ip, t in inside.items() for p, s in t["ports"].items() if s == "open"},
+        "open": {(ip, pk(p)) for ip, t in inside.items() for p, s in t["ports"].items() if s == "open"},
         # A scan with a liveness test port-scans live hosts only: its ports to find.
-        "open_live": {(ip, p) for ip, t in inside.items() if t["up_default"]
+        "open_live": {(ip, pk(p)) for ip, t in inside.items() if t["up_default"]
                       for p, s in t["ports"].items() if s == "open"},
     }, nets
 
@@ -233,7 +243,7 @@ def cmd_record(a):
         for ip, h in found.items():
             for p, s in h["ports"].items():
                 if s == "open":
-                    open_set.add((ip, p))
+                    open_set.add((ip, pk(p)))
         if a.mode == "pn":
             hosts = {ip for ip, _ in open_set}
             true_hosts = {ip for ip, _ in ts["open"]}
@@ -252,6 +262,7 @@ def cmd_record(a):
             rec["status"] = summ["status"]
     elif a.tool == "masscan":
         open_set = parse_masscan_list(a.result)
+        ts["open"] = tcp_only(ts["open"])
         hosts = {ip for ip, _ in open_set}
         true_hosts = {ip for ip, _ in ts["open"]}
         rates = parse_masscan_rates(a.stderr) if a.stderr else []
@@ -259,7 +270,7 @@ def cmd_record(a):
     elif a.tool == "nmap":
         hosts, open_set = parse_nmap_xml_partial(a.result)
         true_hosts = ts["live"]
-        ts["open"] = ts["open_live"]
+        ts["open"] = tcp_only(ts["open_live"])
         total = sum(n.num_addresses for n in nets) if nets else None
         prog = parse_nmap_progress(a.stdout, total or 0) if a.stdout else None
         rec["nmap"] = prog
@@ -274,9 +285,9 @@ def cmd_record(a):
     rec["open_found"] = len(open_set & ts["open"])
     rec["open_true"] = len(ts["open"])
     rec["fp_hosts"] = sorted(hosts - true_hosts)[:10]
-    rec["fp_ports"] = [f"{ip}:{p}" for ip, p in sorted(open_set - ts["open"])][:10]
+    rec["fp_ports"] = [f"{ip}:{p}" for ip, p in sorted(open_set - ts["open"], key=str)][:10]
     rec["fp"] = len(hosts - true_hosts) + len(open_set - ts["open"])
-    rec["missed_ports"] = [f"{ip}:{p}" for ip, p in sorted(ts["open"] - open_set)][:10]
+    rec["missed_ports"] = [f"{ip}:{p}" for ip, p in sorted(ts["open"] - open_set, key=str)][:10]
     rec["missed_hosts"] = sorted(true_hosts - hosts)[:10]
     print(json.dumps(rec))
     return 0

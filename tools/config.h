@@ -25,7 +25,7 @@ enum as_opt {
     AS_OPT_TIMING, AS_OPT_OSDB, AS_OPT_SPOOL,
     AS_OPT_FIRST_CLI_ONLY,
     AS_OPT_XML = AS_OPT_FIRST_CLI_ONLY, AS_OPT_VERBOSE, AS_OPT_PROGRESS, AS_OPT_OFFLINE,
-    AS_OPT_SCAN_TYPE, AS_OPT_DRY_RUN, AS_OPT_DRY_RUN_PCAP, AS_OPT_USER, AS_OPT_SELFTEST_SANDBOX,
+    AS_OPT_SCAN_TYPE, AS_OPT_UDP_SCAN, AS_OPT_DRY_RUN, AS_OPT_DRY_RUN_PCAP, AS_OPT_USER, AS_OPT_SELFTEST_SANDBOX,
     AS_OPT_COUNT
 };
 
@@ -135,6 +135,12 @@ const char *as_job_local_db(const as_job *job);
 unsigned as_job_line(const as_config *cfg, const as_job *job, enum as_opt id);
 /* Numeric options (NUM, INT, BOOL as 0/1, SPAN in seconds); 0 when unset. */
 double as_job_num(const as_job *job, enum as_opt id);
+
+/* tools/job_ports.c: what unprefixed -p ports are (AS_PORTSPEC_TCP/_UDP, from -sS/-sU), and
+ * the default list (malloc'd text): ODAD's sixteen and every port of the job's agent and
+ * deploy tables, TCP and UDP as -sS/-sU ask (both when neither is given). NULL: no memory. */
+int as_job_port_plain(const as_job *j);
+char *as_job_default_ports(const as_job *j);
 
 /* The effective configuration of one job (NULL: all jobs) in file format: reading the
  * output back gives the same output. */

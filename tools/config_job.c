@@ -48,17 +48,6 @@ static char *expand(const char *s, const char *job, const char *host)
     return out;
 }
 
-static char *default_ports(void)
-{
-    char *s = malloc(as_default_nports * 6 + 1);
-    if (s == NULL)
-        return NULL;
-    s[0] = '\0';
-    for (size_t i = 0, used = 0; i < as_default_nports; i++)
-        used += (size_t)sprintf(s + used, "%s%u", i ? "," : "", as_default_ports[i]);
-    return s;
-}
-
 int as_job_effective(const as_config *cfg, as_job *j)
 {
     for (int i = 0; i < AS_OPT_COUNT; i++) {
@@ -67,9 +56,8 @@ int as_job_effective(const as_config *cfg, as_job *j)
         j->given[i] = j->v[i].text != NULL || cfg->defaults[i].text != NULL;
         free(j->eff[i]);
         j->eff[i] = NULL;
-        if (t == NULL && i == AS_OPT_PORTS)
-            j->eff[i] = default_ports();
-        else if (t != NULL && (o->type == AS_T_PATH || o->type == AS_T_DATABASE || o->type == AS_T_OUTPUT || o->type == AS_T_NAME))
+        if (t != NULL && (o->type == AS_T_PATH || o->type == AS_T_DATABASE ||
+                          o->type == AS_T_OUTPUT || o->type == AS_T_NAME))
             j->eff[i] = expand(t, j->name, cfg->hostname);
         else if (t != NULL)
             j->eff[i] = strdup(t);
@@ -78,6 +66,9 @@ int as_job_effective(const as_config *cfg, as_job *j)
         if (j->eff[i] != NULL && i == AS_OPT_GATEWAY && strlen(j->eff[i]) > 63)
             j->eff[i][63] = '\0';
     }
+    /* The default ports follow the tables and -sS/-sU, all known only now. */
+    if (j->eff[AS_OPT_PORTS] == NULL && (j->eff[AS_OPT_PORTS] = as_job_default_ports(j)) == NULL)
+        return -1;
     return 0;
 }
 

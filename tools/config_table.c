@@ -31,8 +31,8 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
         "--excludefile", "files of excluded targets", AS_CLI_VALUE, NULL, "FILE",
         CFG | SCAN | SENDS},
     [AS_OPT_PORTS] = {"ports", NULL, AS_T_PORTS, 0, 0, NULL, "-p",
-        "TCP ports to SYN-scan (default: the 16 deploy/agent ports)", AS_CLI_VALUE, NULL,
-        "PORTS", CFG | SCAN | SENDS},
+        "ports: 22,80-90, T:/U: for TCP/UDP, odad (default: every agent/deploy table port, "
+        "UDP 137,161)", AS_CLI_VALUE, NULL, "PORTS", CFG | SCAN | SENDS},
     [AS_OPT_PING] = {"ping", NULL, AS_T_PING, 0, 0, "echo,ack:80", "-P",
         "liveness probes: echo (-PE), ack[:PORTS] (-PA[PORTS]), or none (-Pn)", AS_CLI_PING,
         NULL, NULL, CFG | SCAN | SENDS},
@@ -115,8 +115,11 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
         "build and pace every probe but send none (a transmit-path benchmark)", AS_CLI_SWITCH,
         "yes", NULL, SCAN},
     [AS_OPT_SCAN_TYPE] = {"scan-type", NULL, AS_T_BOOL, 0, 0, NULL, "-sS",
-        "SYN scan, the only kind (accepted so nmap command lines work)", AS_CLI_SWITCH, "yes",
-        NULL, SCAN},
+        "SYN scan: -p ports without T:/U: are TCP (alone: only the TCP default ports)",
+        AS_CLI_SWITCH, "yes", NULL, SCAN | SENDS},
+    [AS_OPT_UDP_SCAN] = {"udp-scan", NULL, AS_T_BOOL, 0, 0, NULL, "-sU",
+        "UDP scan: -p ports without T:/U: are UDP (with -sS: both; alone: only UDP defaults)",
+        AS_CLI_SWITCH, "yes", NULL, SCAN | SENDS},
     [AS_OPT_DRY_RUN] = {"dry-run", NULL, AS_T_BOOL, 0, 0, "no", "--dry-run",
         "print the frames the scan would send, send none, store nothing (no privileges needed)",
         AS_CLI_SWITCH, "yes", NULL, SCAN},
@@ -407,11 +410,10 @@ static int parse_targets(const char *v, char *out, size_t outlen, char *err, siz
 
 static int parse_ports(const char *v, char *out, size_t outlen, char *err, size_t errlen)
 {
-    uint16_t *list;
-    size_t n;
-    if (as_portspec_parse(v, &list, &n, err, errlen) != 0)
+    as_portspec ps;
+    if (as_portspec_parse_proto(v, AS_PORTSPEC_TCP, &ps, err, errlen) != 0)
         return -1;
-    free(list);
+    as_portspec_free(&ps);
     return put(out, outlen, v, err, errlen);
 }
 

@@ -141,11 +141,17 @@ int as_job_scan_prepare(const as_job *j, const char *label, as_job_scan *js, cha
     int rc = prepare_targets(j, js, err, errlen);
     if (rc != 0)
         return rc;
-    size_t n;
-    if (as_portspec_parse(as_job_get(j, AS_OPT_PORTS), &js->ports, &n, err, errlen) != 0)
+    if (as_portspec_parse_proto(as_job_get(j, AS_OPT_PORTS), as_job_port_plain(j), &js->ports, err, errlen) != 0)
         return -AS_ERR_USAGE;
-    o->ports = js->ports;
-    o->nports = n;
+    /* A host's ports are counted in 16 bits (engine/hosttab.h). */
+    if (js->ports.n >= AS_MAX_PORTS) {
+        snprintf(err, errlen, "%zu ports: at most %d TCP and UDP ports together (scan '-' for one protocol at a time)",
+                 js->ports.n, AS_MAX_PORTS - 1);
+        return -AS_ERR_USAGE;
+    }
+    o->ports = js->ports.ports;
+    o->port_proto = js->ports.proto;
+    o->nports = js->ports.n;
     prepare_ping(as_job_get(j, AS_OPT_PING), o);
     prepare_timing(j, o);
     o->os_detect = (int)as_job_num(j, AS_OPT_OS);
@@ -177,7 +183,7 @@ int as_job_scan_prepare(const as_job *j, const char *label, as_job_scan *js, cha
 void as_job_scan_free(as_job_scan *js)
 {
     as_targets_free(js->o.targets);
-    free(js->ports);
+    as_portspec_free(&js->ports);
     as_port_table_free(js->agents);
     as_port_table_free(js->deploy);
     as_osdb_free(js->osdb);

@@ -44,10 +44,20 @@ svc_of() {
 }
 
 # The listen list minus the ports the services answer on ('-' when none is left).
+svc_udp_ports() {  # svc_udp_ports SERVICES -> the UDP ports they answer, as PORT/udp
+    local s out=""
+    local -a arr
+    IFS=, read -r -a arr <<<"$1"
+    for s in "${arr[@]}"; do
+        case $s in smb) out+=",137/udp" ;; snmp) out+=",161/udp" ;; esac
+    done
+    echo "${out#,}"
+}
+
 svc_listen_rest() {  # svc_listen_rest LISTEN SERVICES
     local p rest="" served
     local -a arr
-    served=$(svc_tcp_ports "$2")
+    served=$(svc_tcp_ports "$2"),$(svc_udp_ports "$2")
     IFS=, read -r -a arr <<<"$1"
     for p in "${arr[@]}"; do in_list "$p" "$served" || rest+="${rest:+,}$p"; done
     echo "${rest:--}"
@@ -64,6 +74,10 @@ validate_services() {
             [[ $ptr != - ]] || die "service table: $id needs a PTR name (its services are named after it)"
             for p in $(svc_tcp_ports "$svc" | tr , ' '); do
                 in_list "$p" "$listen" || die "service table: $id serves tcp/$p, which its listen column lacks"
+            done
+            # Without --services aslab-listen answers these too, so the truth is the same.
+            for p in $(svc_udp_ports "$svc" | tr , ' '); do
+                in_list "$p" "$listen" || die "service table: $id serves $p, which its listen column lacks"
             done
             [[ $rules == - ]] || die "service table: $id has firewall rules; services go on open hosts"
         done < <(table_rows)

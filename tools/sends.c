@@ -7,35 +7,21 @@
 
 #include "engine/portspec.h"
 #include "engine/scan.h"
+#include "fingerprints/ports.h"
 #include "tools/options.h"
 #include "tools/sends.h"
 
-/* "22,80,1000-2000" from a sorted list. */
-static void compress(const uint16_t *p, size_t n, char *out, size_t len)
+/* The TCP and UDP parts of a port list, each as "22,80,1000-2000". */
+static int set_ports(as_sends *s, const char *spec, int plain, char *err, size_t errlen)
 {
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < n && used < len;) {
-        size_t j = i;
-        while (j + 1 < n && p[j + 1] == p[j] + 1)
-            j++;
-        if (j > i)
-            used += (size_t)snprintf(out + used, len - used, "%s%u-%u", used ? "," : "", p[i], p[j]);
-        else
-            used += (size_t)snprintf(out + used, len - used, "%s%u", used ? "," : "", p[i]);
-        i = j + 1;
-    }
-}
-
-static int set_ports(as_sends *s, const char *spec, char *err, size_t errlen)
-{
-    uint16_t *list;
-    size_t n;
-    if (as_portspec_parse(spec, &list, &n, err, errlen) != 0)
+    as_portspec ps;
+    if (as_portspec_parse_proto(spec, plain, &ps, err, errlen) != 0)
         return -1;
-    compress(list, n, s->ports, sizeof s->ports);
-    s->nports = n;
-    free(list);
+    as_port_list_format(ps.ports, ps.ntcp, s->ports, sizeof s->ports);
+    as_port_list_format(ps.ports + ps.ntcp, ps.n - ps.ntcp, s->udp_ports, sizeof s->udp_ports);
+    s->nports = ps.ntcp;
+    s->nudp = ps.n - ps.ntcp;
+    as_portspec_free(&ps);
     return 0;
 }
 
@@ -47,8 +33,13 @@ void as_sends_defaults(as_sends *s)
     s->ack[0] = 80;
     s->nack = 1;
     s->resolve = 1;
-    compress(as_default_ports, as_default_nports, s->ports, sizeof s->ports);
-    s->nports = as_default_nports;
+    /* The default list of the installed tables, as a scan without -p, -sS or -sU asks. */
+    as_job none;
+    memset(&none, 0, sizeof none);
+    char *def = as_job_default_ports(&none), err[256];
+    if (def == NULL || set_ports(s, def, AS_PORTSPEC_TCP, err, sizeof err) != 0)
+        s->nports = s->nudp = 0;
+    free(def);
 }
 
 static int set_acks(as_sends *s, const char *spec, char *err, size_t errlen)
@@ -68,7 +59,10 @@ static int set_acks(as_sends *s, const char *spec, char *err, size_t errlen)
 static int from_job(as_sends *s, const as_job *j, int given_only, char *err, size_t errlen)
 {
 #define USE(id) (!given_only || j->given[id])
-    if (USE(AS_OPT_PORTS) && set_ports(s, as_job_get(j, AS_OPT_PORTS), err, errlen) != 0)
+    /* -sS/-sU change the default list and what unprefixed ports are. */
+    int port_flags = USE(AS_OPT_PORTS) || (given_only && (j->given[AS_OPT_SCAN_TYPE] || j->given[AS_OPT_UDP_SCAN]));
+    if (port_flags && as_job_get(j, AS_OPT_PORTS) &&
+        set_ports(s, as_job_get(j, AS_OPT_PORTS), as_job_port_plain(j), err, errlen) != 0)
         return -1;
     if (USE(AS_OPT_PING)) {
         const char *ping = as_job_get(j, AS_OPT_PING), *ack = strstr(ping, "ack:");

@@ -18,12 +18,14 @@ typedef struct as_sends {
     size_t nack;
     char ports[1024];           /* SYN ports, canonical list */
     size_t nports;
+    char udp_ports[512];        /* UDP ports, canonical list */
+    size_t nudp;
     int os;
     int resolve;
     char dns[256];              /* resolvers, ","-separated; "" = the system's */
 } as_sends;
 
-/* A default `agentscan scan`: echo + ACK/80, the 16 default ports, reverse DNS. */
+/* A default `agentscan scan`: echo + ACK/80, the default ports (the installed tables'), reverse DNS. */
 void as_sends_defaults(as_sends *s);
 
 /* Applies scan flags read through the option table (as_cli_read): every option that

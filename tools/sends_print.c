@@ -8,7 +8,7 @@
 #include "tools/sends.h"
 
 /* Source ports of probes: a per-scan base in 32768-60767 plus the probe kind's offset. */
-#define SRC_PORTS "32768-61000"
+#define SRC_PORTS "32768-61047"
 
 typedef struct rule {
     const char *proto;
@@ -31,10 +31,18 @@ static size_t build(const as_sends *s, rule *r)
                                      i ? "," : "", s->ack[i]);
         n++;
     }
-    r[n] = (rule){"tcp", "", "SYN, then RST from the scanner's kernel",
-                  s->no_ping ? "port scan of every target address (-Pn)" : "port scan of live hosts",
-                  "SYN/ACK, RST, ICMP unreachable"};
-    snprintf(r[n++].ports, sizeof r[0].ports, "%s", s->ports);
+    if (s->nports > 0) {
+        r[n] = (rule){"tcp", "", "SYN, then RST from the scanner's kernel",
+                      s->no_ping ? "port scan of every target address (-Pn)" : "port scan of live hosts",
+                      "SYN/ACK, RST, ICMP unreachable"};
+        snprintf(r[n++].ports, sizeof r[0].ports, "%s", s->ports);
+    }
+    if (s->nudp > 0) {
+        r[n] = (rule){"udp", "", "1 datagram per port and try (NBSTAT query on 137, SNMP GET on 161)",
+                      s->no_ping ? "UDP port scan of every target address (-Pn)" : "UDP port scan of live hosts",
+                      "UDP, ICMP unreachable"};
+        snprintf(r[n++].ports, sizeof r[0].ports, "%s", s->udp_ports);
+    }
     if (s->os) {
         r[n] = (rule){"tcp", "", "SYN with options, ECN, NULL, FIN/PSH/URG and ACK to one open "
                       "and one closed port per live host (a high port when none was closed)",
@@ -107,7 +115,7 @@ static int print_json(const as_sends *s, const rule *r, size_t n, const char *dn
 int as_sends_print(const as_sends *s, const char *resolv_conf, const char *format, FILE *out,
                    char *err, size_t errlen)
 {
-    rule r[8];
+    rule r[9];
     size_t n = build(s, r);
     char dns[256];
     as_sends_resolvers(s, resolv_conf, dns, sizeof dns);

@@ -9,12 +9,13 @@
 #include <sys/types.h>
 
 #include "tools/config.h"
+#include "engine/portspec.h"
 #include "engine/scan.h"
 
 /* A job turned into scan options, with everything they point to. */
 typedef struct as_job_scan {
     as_scan_opts o;
-    uint16_t *ports;
+    as_portspec ports;
     as_port_table *agents, *deploy;
     struct as_osdb *osdb;   /* loaded when the job asks for OS detection */
     char options[4096];     /* "sweep JOB: -p ... --seed N": the scan row's options, in the

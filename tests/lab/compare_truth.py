@@ -11,17 +11,37 @@ exit status 0 when everything matches, 1 on any mismatch, 2 on bad input.
 import argparse
 import ipaddress
 import json
+import os
 import sys
 import xml.etree.ElementTree as ET
 
-# Open port -> deploy channel (fingerprints/deploy.tab says the same).
-DEPLOY = {22: "ssh", 23: "telnet", 513: "rlogin", 514: "rsh", 139: "smb", 445: "smb", 3389: "rdp"}
-# Open port -> agent product; only used to derive the agent from nmap's ports. Must match the
-# AGENT_* variables in tools/lab (and fingerprints/agents.tab).
-AGENTS = {1002: "Opsware/HP Server Automation agent",
-          1610: "BMC Client Management agent",
-          52028: "Altiris/Symantec Management Agent"}
-STATES = ("open", "closed", "filtered")
+FINGERPRINTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fingerprints")
+
+
+def load_table(name):
+    """(port, proto) -> the second column onwards of fingerprints/NAME, as agentscan reads it."""
+    table = {}
+    with open(os.path.join(FINGERPRINTS, name), encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, rest = line.split(None, 1)
+            port, proto = key.split("/")
+            table[(int(port), proto)] = rest.strip()
+    return table
+
+
+# Open port -> deploy channel and agent product, from the tables agentscan reads; the agent
+# is derived from nmap's ports with them, and tools/lab writes the truth's agents from them.
+DEPLOY = {k: v.split()[0] for k, v in load_table("deploy.tab").items()}
+AGENTS = load_table("agents.tab")
+STATES = ("open", "closed", "filtered", "open|filtered")
+
+
+def port_key(text):
+    """'22' -> (22, 'tcp'); '137/udp' -> (137, 'udp')."""
+    port, _, proto = text.partition("/")
+    return int(port), proto or "tcp"
 
 
 class Fail(Exception):
@@ -44,7 +64,7 @@ def load_truth(path):
                 port, _, state = item.partition(":")
                 if state not in STATES:
                     raise Fail(f"{path}:{lineno}: bad port state '{item}'")
-                states[int(port)] = state
+                states[port_key(port)] = state
             order = sorted(states)
             if ports_order is None:
                 ports_order = order
@@ -74,9 +94,7 @@ def load_json(path):
             continue
         ports = {}
         for p in h.get("ports") or []:
-            if p.get("proto", "tcp") != "tcp":
-                continue
-            ports[int(p["port"])] = p.get("state")
+            ports[(int(p["port"]), p.get("proto", "tcp"))] = p.get("state")
         agent = h.get("agent")
         found[h["address"]] = {
             "name": h.get("name") or "",
@@ -103,8 +121,8 @@ def load_nmap_xml(path, mode):
         pe = h.find("ports")
         if pe is not None:
             for p in pe.findall("port"):
-                if p.get("protocol") == "tcp":
-                    ports[int(p.get("portid"))] = p.find("state").get("state")
+                if p.get("protocol") in ("tcp", "udp"):
+                    ports[(int(p.get("portid")), p.get("protocol"))] = p.find("state").get("state")
             extras = pe.findall("extraports")
             if len(extras) == 1:  # nmap collapses a large same-state group
                 extra = extras[0].get("state")
@@ -138,13 +156,17 @@ def compare(truth, ports_order, found, mode, no_names, scope):
         why = "not in the lab" if ip not in truth else \
               "outside --scope" if not in_scope(ip, scope) else f"down in truth ({mode})"
         problems.append(f"PHANTOM  {ip}: reported up, {why}")
+    # UDP is compared when the result asked any UDP port (nmap -sS and masscan do not).
+    udp = any(k[1] == "udp" for h in found.values() for k in h["ports"])
     for ip in sorted(expected & found.keys(), key=ipaddress.ip_address):
         t, h = truth[ip], found[ip]
         for port in ports_order:
+            if port[1] == "udp" and not udp:
+                continue
             got = h["ports"].get(port, h.get("extra"))
             want = t["ports"][port]
             if got != want:
-                problems.append(f"PORT     {ip} {port}/tcp: want {want}, got {got or 'nothing'}")
+                problems.append(f"PORT     {ip} {port[0]}/{port[1]}: want {want}, got {got or 'nothing'}")
         want_name = "" if no_names else t["name"]
         if h["name"] != want_name:
             problems.append(f"NAME     {ip}: want '{want_name}', got '{h['name']}'")
@@ -153,7 +175,8 @@ def compare(truth, ports_order, found, mode, no_names, scope):
             problems.append(f"MANAGED  {ip}: want {want_managed}, got {h['managed']}")
         if h["agent"] != t["agent"]:
             problems.append(f"AGENT    {ip}: want {sorted(t['agent']) or None}, got {sorted(h['agent']) or None}")
-        want_deploy = {DEPLOY[p] for p, s in t["ports"].items() if s == "open" and p in DEPLOY}
+        want_deploy = {DEPLOY[p] for p, s in t["ports"].items()
+                       if s == "open" and p in DEPLOY and (udp or p[1] == "tcp")}
         got_deploy = h["deploy"]
         if not isinstance(got_deploy, list) or set(got_deploy) != want_deploy:
             problems.append(f"DEPLOY   {ip}: want {sorted(want_deploy)}, got {got_deploy}")

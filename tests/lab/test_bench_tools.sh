@@ -33,8 +33,8 @@ real = [ip for ip in big if ip not in dense and big[ip]["name"] not in infra]
 checks = [
     ("the default truth is a subset of the benchmark truth", all(big.get(ip) == t for ip, t in small.items())),
     ("512 dense addresses, each live with 22 and 445 open",
-     len(dense) == 512 and all(big[ip]["up_default"] and big[ip]["ports"][22] == "open"
-                               and big[ip]["ports"][445] == "open" for ip in dense)),
+     len(dense) == 512 and all(big[ip]["up_default"] and big[ip]["ports"][(22, "tcp")] == "open"
+                               and big[ip]["ports"][(445, "tcp")] == "open" for ip in dense)),
     ("at least 24 real hosts outside the dense block", len(real) >= 24),
     ("every address in 198.18.0.0/15",
      all(ipaddress.ip_address(ip) in ipaddress.ip_network("198.18.0.0/15") for ip in big)),

@@ -16,7 +16,8 @@ make_json() {
     timeout 30 python3 - "$W/truth.tsv" "$1" "$2" <<'EOF'
 import json, sys
 truth, mode, mutation = sys.argv[1], sys.argv[2], sys.argv[3]
-DEPLOY = {22: "ssh", 23: "telnet", 513: "rlogin", 514: "rsh", 139: "smb", 445: "smb", 3389: "rdp"}
+DEPLOY = {22: "ssh", 23: "telnet", 513: "rlogin", 514: "rsh", 139: "smb", 445: "smb", 3389: "rdp",
+          5985: "winrm", 5986: "winrm"}
 hosts = []
 for line in open(truth):
     if line.startswith("#") or not line.strip():
@@ -24,10 +25,11 @@ for line in open(truth):
     ip, upd, upp, name, agent, ports = line.rstrip("\n").split("\t")
     if (upd if mode == "default" else upp) != "1":
         continue
-    pl = [{"port": int(p), "proto": "tcp", "state": s,
+    pl = [{"port": int(p.split("/")[0]), "proto": "udp" if p.endswith("/udp") else "tcp", "state": s,
            "reason": {"open": "syn-ack", "closed": "rst"}.get(s, "no-response"), "service": None}
           for p, s in (x.split(":") for x in ports.split(","))]
-    deploy = sorted({DEPLOY[p["port"]] for p in pl if p["state"] == "open" and p["port"] in DEPLOY})
+    deploy = sorted({DEPLOY[p["port"]] for p in pl
+                     if p["state"] == "open" and p["proto"] == "tcp" and p["port"] in DEPLOY})
     hosts.append({"address": ip, "name": "" if name == "-" else name, "mac": None, "up": True,
                   "up_reason": "echo-reply", "rtt_ms": 0.3, "ports": pl,
                   "managed": agent != "-", "agent": None if agent == "-" else agent,
@@ -39,6 +41,11 @@ elif mutation == "phantom":
     hosts.append(dict(by["198.18.1.10"], address="198.18.1.99"))
 elif mutation == "port":
     by["198.18.2.11"]["ports"][1]["state"] = "closed"
+elif mutation == "udp-port":
+    next(p for p in by["198.18.78.11"]["ports"] if p["proto"] == "udp")["state"] = "open|filtered"
+elif mutation == "tcp-only":
+    for h in hosts:
+        h["ports"] = [p for p in h["ports"] if p["proto"] == "tcp"]
 elif mutation == "port-absent":
     by["198.18.2.13"]["ports"].pop()
 elif mutation == "name":
@@ -82,6 +89,8 @@ expect default missing 1 MISSING
 expect default phantom 1 PHANTOM
 expect default port 1 PORT
 expect default port-absent 1 PORT
+expect default udp-port 1 PORT
+expect default tcp-only 0 ""
 expect default name 1 NAME
 expect default none 1 NAME --no-names
 expect default managed 1 MANAGED
@@ -108,7 +117,7 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if not l.startswit
 n_up = sum(r[1] == "1" for r in rows)
 hidden = [r[0] for r in rows if r[1] == "0" and r[2] == "1"]
 states = {s.split(":")[1] for r in rows for s in r[5].split(",")}
-ok = n_up >= 14 and hidden and states == {"open", "closed", "filtered"} and \
+ok = n_up >= 14 and hidden and states == {"open", "closed", "filtered", "open|filtered"} and \
      any(r[4] != "-" for r in rows) and any(r[3] == "-" and r[1] == "1" for r in rows)
 print(("PASS" if ok else "FAIL") + f": truth has {n_up} default-up hosts, -Pn-only {hidden}, states {sorted(states)}")
 sys.exit(0 if ok else 1)
@@ -128,8 +137,9 @@ if os.path.exists(sys.argv[3]):
     tab = {}
     for line in open(sys.argv[3]):
         f = line.split(None, 1)
-        if len(f) == 2 and not f[0].startswith("#") and f[0].endswith("/tcp"):
-            tab[int(f[0][:-4])] = f[1].strip()
+        if len(f) == 2 and not f[0].startswith("#") and "/" in f[0]:
+            port, proto = f[0].split("/")
+            tab[(int(port), proto)] = f[1].strip()
     bad += [f"port {p}: lab says '{t}', agents.tab says '{tab.get(p)}'"
             for p, t in ct.AGENTS.items() if tab.get(p) != t]
 print("FAIL: " + "; ".join(bad) if bad else f"PASS: agent texts agree ({len(used)} used by the lab)")

@@ -9,7 +9,7 @@
 #   extra rules (nft table "<prefix>_t6" in the host namespaces):
 #     h04 198.18.1.21   Windows (TTL 128)  drop tcp/139,445,3389   -> blocked, allow tcp/139,445
 #     h16 198.18.200.254 Unix (TTL 64)     drop tcp/22             -> blocked, allow tcp/22
-#     h12 198.18.77.7   (TTL 255)          drop all TCP            -> unknown, seen by ICMP only
+#     h12 198.18.77.7   (TTL 255)          drop all TCP and UDP    -> unknown, seen by ICMP only
 
 # shellcheck disable=SC2317  # check functions are called through `check`
 # shellcheck source=tests/lab/common.sh
@@ -28,7 +28,7 @@ EOF
 }
 check "h04 drops tcp/139,445,3389" add_rule h04 "tcp dport { 139, 445, 3389 } drop"
 check "h16 drops tcp/22" add_rule h16 "tcp dport 22 drop"
-check "h12 drops all TCP" add_rule h12 "meta l4proto tcp drop"
+check "h12 drops all TCP and UDP" add_rule h12 "meta l4proto { tcp, udp } drop"
 
 cat >"$X/dr.conf" <<EOF
 [job lab]
@@ -48,7 +48,8 @@ check "every host: filtered and closed login ports, status, rule, liveness" \
     python3 - "$LAB_TRUTH" "$X/dr.json" "$LAB_SCAN_ADDR" <<'PY'
 import json, sys
 truth_path, report_path, src = sys.argv[1:]
-LOGIN = {22: "ssh", 23: "telnet", 513: "rlogin", 514: "rsh", 139: "smb", 445: "smb", 3389: "rdp"}
+LOGIN = {22: "ssh", 23: "telnet", 513: "rlogin", 514: "rsh", 139: "smb", 445: "smb", 3389: "rdp",
+         5985: "winrm", 5986: "winrm"}
 EXTRA = {"198.18.1.21": {139, 445, 3389}, "198.18.200.254": {22}, "198.18.77.7": "all"}
 # Liveness probes the lab's firewalls drop (tools/lab host table), plus h12's new rule.
 ECHO_BLOCKED = {"198.18.1.21", "198.18.77.200", "198.18.200.1"}
@@ -58,11 +59,12 @@ for line in open(truth_path):
     if line.startswith("#") or not line.strip():
         continue
     ip, up, _, _, agent, ports = line.rstrip("\n").split("\t")
-    states = {int(p): s for p, s in (i.split(":") for i in ports.split(","))}
+    # TCP ports as numbers, UDP ones as "137/udp" (the truth's own spelling).
+    states = {int(p) if p.isdigit() else p: s for p, s in (i.split(":") for i in ports.split(","))}
     extra = EXTRA.get(ip, set())
     for p in states:
         if extra == "all" or p in extra:
-            states[p] = "filtered"
+            states[p] = "filtered" if isinstance(p, int) else "open|filtered"
     truth[ip] = (up == "1", agent != "-", states)
 report = {h["address"]: h for h in json.load(open(report_path))["hosts"]}
 bad = 0
@@ -85,7 +87,7 @@ for ip, h in report.items():
         status = "managed"
     elif any(s == "open" for s in login.values()):
         status = "deployable"
-    elif all(s == "filtered" for s in states.values()):
+    elif all(s in ("filtered", "open|filtered") for s in states.values()):
         status = "unknown"
     else:
         status = "blocked"
@@ -113,7 +115,8 @@ say "ports: what the stored scan sent, as a firewall request"
 check "ports --db exits 0" test $? -eq 0
 check "names the ICMP echo" grep -q "icmp echo-request (type 8)" "$X/ports.txt"
 check "names the ACK to tcp/80" grep -q "tcp/80: ACK without SYN" "$X/ports.txt"
-check "names the SYN ports" grep -q "tcp/22-23,25,80,135,137-139,443,445,513-514,1002,1610,3389,52028: SYN" "$X/ports.txt"
+check "names the SYN ports" grep -q "tcp/22-23,25,80,135,137-139,443,445,513-514,1002,1610-1611,3389,4750,5666,5985-5986,6556,8081,8089,10050,17472,52028,52311: SYN" "$X/ports.txt"
+check "names the UDP ports" grep -q "udp/137,161,52311: 1 datagram" "$X/ports.txt"
 check "names the resolver" grep -q "udp/53 .* to $LAB_DNS" "$X/ports.txt"
 check "from the scanner's address" grep -q "Allow from the scanner $LAB_SCAN_ADDR to 198.18.0.0/16" "$X/ports.txt"
 check "ports --job --format json" sh -c "'$A' ports --job lab --config '$X/dr.conf' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"dns\"][\"servers\"] == [\"$LAB_DNS\"] else 1)'"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_lab_truth.sh — proves the lab and its truth.tsv right without agentscan: nmap from the
-# scanner namespace must agree with the truth exactly (liveness, all 16 port states, PTR names).
+# scanner namespace must agree with the truth exactly (liveness, every default port's state, TCP
+# and UDP, PTR names).
 #
 #   scanner ns ──veth── router ns (bridge, blackhole for empty space) ──veth── host ns × 16
 #                                                                    └──────── dns ns (dnsmasq)
@@ -31,18 +32,19 @@ nmap_ns() {  # nmap_ns TIMEOUT_S ARGS...: nmap in the scanner namespace, timed
 
 say "default discovery (-PE -PA80) over every /24 that holds a host, names from the lab DNS"
 # shellcheck disable=SC2086  # LAB_SUBNETS is a word list
-nmap_ns 180 -sS -PE -PA80 -p "$LAB_PORTS" --dns-servers "$LAB_DNS" -T4 \
+nmap_ns 180 -sS -sU -PE -PA80 -p "$LAB_PORTS" --dns-servers "$LAB_DNS" -T4 \
     -oX "$X/nmap-default.xml" $LAB_SUBNETS &&
     check "nmap default sweep agrees with truth (up set, ports, names)" \
         python3 "$COMPARE" "$LAB_TRUTH" --nmap-xml "$X/nmap-default.xml" --mode default
 
 say "-Pn on every machine, the PTR-only address and some empty addresses"
 # shellcheck disable=SC2086
-nmap_ns 180 -n -Pn -sS -p "$LAB_PORTS" -T4 -oX "$X/nmap-pn.xml" $LAB_HOSTS $GHOST $EMPTY_ADDRS &&
+nmap_ns 180 -n -Pn -sS -sU -p "$LAB_PORTS" -T4 -oX "$X/nmap-pn.xml" $LAB_HOSTS $GHOST $EMPTY_ADDRS &&
     check "nmap -Pn agrees with truth (answering set, ports)" \
         python3 "$COMPARE" "$LAB_TRUTH" --nmap-xml "$X/nmap-pn.xml" --mode pn --no-names
 
-# Empty space must be silent (blackhole): no ICMP unreachable, no RST, only no-response.
+# Empty space must be silent (blackhole): no ICMP unreachable, no RST, only no-response (UDP
+# silence is open|filtered).
 empty_silent() {
     python3 - "$X/nmap-pn.xml" "$@" <<'EOF'
 import sys, xml.etree.ElementTree as ET
@@ -54,7 +56,8 @@ for h in root.iter("host"):
     want.discard(addr)
     for p in h.iter("port"):
         st = p.find("state")
-        if (st.get("state"), st.get("reason")) != ("filtered", "no-response"):
+        silent = "open|filtered" if p.get("protocol") == "udp" else "filtered"
+        if (st.get("state"), st.get("reason")) != (silent, "no-response"):
             print(f"{addr} {p.get('portid')}: {st.get('state')} ({st.get('reason')})"); bad += 1
 if want:
     print(f"not in nmap output: {sorted(want)}"); bad += 1

@@ -76,8 +76,10 @@ START_TEST(test_good)
     const as_job *s = as_config_job(&cfg, "small");
     ck_assert_str_eq(as_job_get(s, AS_OPT_TARGETS), "198.18.9.1");
     ck_assert_str_eq(as_job_get(s, AS_OPT_MAX_RATE), "100");
+    /* The default: ODAD's sixteen, every port of the agent and deploy tables, UDP 137/161. */
     ck_assert_str_eq(as_job_get(s, AS_OPT_PORTS),
-                     "22,23,25,80,135,137,138,139,443,445,513,514,1002,1610,3389,52028");
+                     "T:22-23,25,80,135,137-139,443,445,513-514,1002,1610-1611,3389,4750,5666,"
+                     "5985-5986,6556,8081,8089,10050,17472,52028,52311,U:137,161,52311");
     ck_assert_str_eq(as_job_get(s, AS_OPT_SCHEDULE), "daily");
     ck_assert_ptr_null(as_job_get(s, AS_OPT_ON_CHANGE_COMMAND));
     ck_assert_ptr_null(as_config_job(&cfg, "nope"));

@@ -121,7 +121,7 @@ START_TEST(port_lists)
         {"22,", "bad port list '22,': unexpected ',' at position 3"},
         {"22;80", "bad port list '22;80': unexpected ';' at position 3"},
         {"90-80", "bad port list '90-80': range 90-80 runs backwards at position 1"},
-        {"a", "bad port list 'a': expected a port number at position 1"},
+        {"a", "bad port list 'a': unknown preset 'a' at position 1 (known: odad)"},
         {"22,,80", "bad port list '22,,80': expected a port number at position 4"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

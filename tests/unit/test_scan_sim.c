@@ -593,6 +593,79 @@ START_TEST(dry_run_describes_a_frame)
 }
 END_TEST
 
+/* UDP in the stateless engine, nmap's states: a UDP answer = open, ICMP port unreachable =
+ * closed, admin-prohibited = filtered, silence after every retry = open|filtered; each stored
+ * with proto udp beside a TCP port of the same number. */
+START_TEST(udp_ports_get_nmaps_states)
+{
+    fixture f;
+    fx_init(&f, "198.18.5.1-2", NULL);
+    as_sim_add_host(f.sim, IP(198, 18, 5, 1), AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+    as_sim_set_port(f.sim, IP(198, 18, 5, 1), 137, AS_PORT_OPEN);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 1), 137, AS_PORT_OPEN);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 1), 161, AS_PORT_FILTERED);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 1), 52311, AS_SIM_UNREACH);
+    static const uint16_t ports[] = {137, 137, 161, 500, 52311};
+    static const uint8_t proto[] = {6, 17, 17, 17, 17};
+    f.o.ports = ports;
+    f.o.port_proto = proto;
+    f.o.nports = 5;
+    f.o.max_retries = 1;
+    ck_assert_int_eq(fx_run(&f), 0);
+    ck_assert_uint_eq(f.sum.hosts_up, 1);
+    char sql[256], got[64];
+    static const struct { unsigned port; const char *proto, *state, *reason; } want[] = {
+        {137, "tcp", "open", "syn-ack"},
+        {137, "udp", "open", "udp-response"},
+        {161, "udp", "open|filtered", "no-response"},
+        {500, "udp", "closed", "port-unreach"},
+        {52311, "udp", "filtered", "admin-prohibited"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        snprintf(sql, sizeof sql, "SELECT p.state || ' ' || p.reason FROM port p WHERE p.scan_id = %lld AND "
+                 "p.port = %u AND p.proto = '%s'", (long long)f.sum.scan_id, want[i].port, want[i].proto);
+        fx_query(&f, sql, got, sizeof got);
+        char exp[64];
+        snprintf(exp, sizeof exp, "%s %s", want[i].state, want[i].reason);
+        ck_assert_msg(strcmp(got, exp) == 0, "%u/%s: '%s', want '%s'", want[i].port, want[i].proto, got, exp);
+    }
+    /* The silent UDP port was asked max_retries + 1 times, from one source port. */
+    unsigned n161 = 0;
+    uint16_t sport = 0;
+    for (size_t i = 0; i < as_sim_nsent(f.sim); i++) {
+        const as_sim_sent *e = as_sim_sent_at(f.sim, i);
+        if (e->l4 != AS_L4_UDP || e->dport != 161)
+            continue;
+        ck_assert(sport == 0 || e->sport == sport);
+        sport = e->sport;
+        n161++;
+    }
+    ck_assert_uint_eq(n161, 2);
+    fx_free(&f);
+}
+END_TEST
+
+/* -Pn with UDP ports only: a host that answers no liveness probe is found by its UDP answer. */
+START_TEST(udp_answer_makes_a_pn_host_up)
+{
+    fixture f;
+    fx_init(&f, "198.18.5.9", NULL);
+    as_sim_add_host(f.sim, IP(198, 18, 5, 9), 0, AS_PORT_FILTERED, 128);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 9), 161, AS_PORT_OPEN);
+    static const uint16_t ports[] = {137, 161};
+    static const uint8_t proto[] = {17, 17};
+    f.o.ports = ports;
+    f.o.port_proto = proto;
+    f.o.nports = 2;
+    f.o.no_ping = 1;
+    ck_assert_int_eq(fx_run(&f), 0);
+    ck_assert_uint_eq(f.sum.hosts_up, 1);
+    ck_assert_str_eq(port_state(&f, "198.18.5.9", 161), "open");
+    ck_assert_str_eq(port_state(&f, "198.18.5.9", 137), "open|filtered");
+    fx_free(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scan_sim");
@@ -613,6 +686,8 @@ static Suite *suite(void)
     tcase_add_test(tc, sim_rate_limits_duplicate_syns);
     tcase_add_test(tc, dry_run_writes_the_frames_as_pcap);
     tcase_add_test(tc, dry_run_describes_a_frame);
+    tcase_add_test(tc, udp_ports_get_nmaps_states);
+    tcase_add_test(tc, udp_answer_makes_a_pn_host_up);
     suite_add_tcase(s, tc);
     return s;
 }

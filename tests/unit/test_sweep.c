@@ -217,7 +217,19 @@ START_TEST(test_sends)
 {
     as_sends s;
     as_sends_defaults(&s);
-    ck_assert_str_eq(s.ports, "22-23,25,80,135,137-139,443,445,513-514,1002,1610,3389,52028");
+    ck_assert_str_eq(s.ports, "22-23,25,80,135,137-139,443,445,513-514,1002,1610-1611,3389,4750,5666,"
+                              "5985-5986,6556,8081,8089,10050,17472,52028,52311");
+    ck_assert_str_eq(s.udp_ports, "137,161,52311");
+    /* -sU: unprefixed ports are UDP; alone it drops the TCP defaults (nmap's meaning). */
+    ck_assert_int_eq(as_sends_text(&s, "scan: -sU -p 161,T:22", err, sizeof err), 0);
+    ck_assert_str_eq(s.ports, "22");
+    ck_assert_str_eq(s.udp_ports, "161");
+    ck_assert_int_eq(as_sends_text(&s, "scan: -sU", err, sizeof err), 0);
+    ck_assert_uint_eq(s.nports, 0);
+    ck_assert_str_eq(s.udp_ports, "137,161,52311");
+    ck_assert_int_eq(as_sends_text(&s, "scan: -sS", err, sizeof err), 0);
+    ck_assert_uint_eq(s.nudp, 0);
+    ck_assert_uint_eq(s.nports, 27);
     ck_assert_int_eq(as_sends_text(&s, "sweep lab: -p 22,80,1000-1002 -PE -PA80,443 --max-rate 5 -O "
                                        "-n --dns-servers 198.18.9.53 -S 198.18.9.9", err, sizeof err), 0);
     ck_assert_str_eq(s.ports, "22,80,1000-1002");

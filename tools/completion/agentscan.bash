@@ -41,7 +41,7 @@ _agentscan()
             ;;
     esac
     case $cmd in
-        scan) flags="-p -PE -PA -Pn -n --dns-servers -e -S --max-retries --max-rate --min-rate
+        scan) flags="-p -sS -sU -PE -PA -Pn -n --dns-servers -e -S --max-retries --max-rate --min-rate
                      -T0 -T1 -T2 -T3 -T4 -T5 --seed --shard --offline -v -vv --agents
                      --deploy-table -oX -O --osdb -iL --exclude --excludefile --db --help" ;;
         hosts) flags="--scan --format --all --db --help" ;;
@@ -49,7 +49,7 @@ _agentscan()
                        --deploy-table --oui --stylesheet --db --help" ;;
         diff) flags="--format --db --help" ;;
         deploy-report) flags="--scan --format --source --deploy-table --db --help" ;;
-        ports) flags="--job --config --scan --db --format -p -PE -PA -Pn -O -n --dns-servers -S
+        ports) flags="--job --config --scan --db --format -p -sS -sU -PE -PA -Pn -O -n --dns-servers -S
                       --help" ;;
         prune) flags="--keep --older-than --dry-run --db --help" ;;
         merge) flags="--into --window --help" ;;
