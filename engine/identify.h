@@ -102,4 +102,39 @@ void as_id_result_free(as_id_result *r);
  * is not shared. */
 const char *as_id_agent_marker(uint16_t port);
 
+
+
+/* ---- Fusion: what a host told, and what the sweep knew of it, as the store's record. ---- */
+#include "db/record.h"
+#include "fingerprints/agents.h"
+
+/* What the sweep learned of a host, kept for the phase (strings may be NULL). */
+typedef struct as_id_subject {
+    uint32_t ip;
+    uint8_t reply_ttl;
+    const char *ptr_name;
+    const char *passive;            /* the SYN/ACK-only guess */
+    int passive_conf;
+    const char *stack;              /* the best -O guess, its family ("Linux"), accuracy */
+    const char *stack_family;
+    int stack_accuracy;
+} as_id_subject;
+
+#define AS_ID_EVIDENCE_MAX 32
+
+typedef struct as_id_record {
+    as_host_record rec;             /* ip, ports, managed/agent/deploy/deploy_open, identity */
+    as_identity_record id;
+    as_evidence_record ev[AS_ID_EVIDENCE_MAX];
+    as_port_record *ports;          /* rec.ports: allocated, as_id_record_free */
+} as_id_record;
+
+/* Builds the record of one host: each open port's product/version/confirmed, deploy
+ * channels confirmed (deploy) or only open (deploy_open), agents (an agent on a shared port
+ * counts only when its own answer was recognised; otherwise agent_possible), and the fused
+ * OS verdict and name with every piece of evidence. builds may be NULL. Returns 0 or -1
+ * (out of memory). */
+int as_id_fuse(const as_id_host *h, const as_id_subject *s, const as_port_table *agents,
+               const as_port_table *deploy, const as_winbuilds *builds, as_id_record *out);
+void as_id_record_free(as_id_record *r);
 #endif
