@@ -297,7 +297,7 @@ static int next_job(as_id_phase *ph, size_t *hi, size_t *pi, int *proto)
         as_id_host *h = &ph->hosts[ph->job_host];
         while (ph->job_port < h->nports) {
             size_t k = ph->job_port++;
-            int p = as_id_port_proto(h->ports[k]);
+            int p = h->protos ? h->protos[k] : as_id_port_proto(h->ports[k]);
             if (p == AS_IDP_NONE)
                 continue;
             if (p == AS_IDP_SMB139) {

@@ -64,6 +64,7 @@ typedef struct as_id_host {
     uint32_t ip;                        /* host byte order */
     size_t nports;
     const uint16_t *ports;
+    const uint8_t *protos;              /* enum as_id_proto per port; NULL: by port number */
     as_id_result res;                   /* ports allocated by the phase: as_id_result_free */
 } as_id_host;
 

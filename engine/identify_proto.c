@@ -260,7 +260,7 @@ static void http_data(as_id_conn *c, int at_end)
         return;
     }
     if (c->proto == AS_IDP_AGENT_HTTP || c->proto == AS_IDP_AGENT_HTTPS) {
-        const char *marker = as_id_agent_marker(port);
+        const char *marker = as_id_agent_marker(c->proto == AS_IDP_AGENT_HTTP ? 8081 : 8089);
         if (marker != NULL && has_marker(c, h, marker)) {
             as_id_finish(c, 1);
             return;
