@@ -118,6 +118,10 @@ static const char *const allowed[] = {
     "poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
     "epoll_pwait", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg", "recvmmsg", "connect",
     "bind", "getsockname", "getpeername", "setsockopt", "getsockopt", "shutdown",
+    /* libuv (the identity phase): uv_loop_init makes its signal and wake-up pipes and aborts
+     * when it cannot (libuv 1.44 uses pipe2; newer ones eventfd2) */
+    "pipe2",
+    "eventfd2",
 };
 
 static int seccomp(char *err, size_t errlen)

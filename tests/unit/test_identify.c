@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "engine/identify.h"
+#include "engine/privdrop_internal.h"
+#include <sys/wait.h>
 #include "identify_fixture.h"
 
 enum mode { M_SEND, M_REPLY, M_ENDLESS, M_BIGHEAD, M_DRIP, M_SILENT, M_TLS_HTTP, M_LIE };
@@ -399,6 +401,57 @@ START_TEST(interrupt_stops_promptly)
 }
 END_TEST
 
+/* The phase runs after the seccomp allow-list and Landlock are on: libuv, OpenSSL and the
+ * UDP sockets must get by with what sandbox.c allows. */
+START_TEST(inside_the_sandbox)
+{
+    make_tls_server();
+    server sv[2] = {
+        {.mode = M_SEND, .msg = {(const uint8_t *)fx_debian12}, .len = {sizeof fx_debian12 - 1}},
+        {.mode = M_TLS_HTTP, .msg = {(const uint8_t *)http_apache}, .len = {sizeof http_apache - 1}},
+    };
+    pthread_t th[3];
+    uint16_t ports[2];
+    for (int i = 0; i < 2; i++) {
+        listen_on(&sv[i]);
+        ports[i] = sv[i].port;
+        pthread_create(&th[i], NULL, server_main, &sv[i]);
+    }
+    udp_server nb;
+    udp_listen(&nb);
+    pthread_create(&th[2], NULL, nbstat_main, &nb);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char e[256];
+        if (as_sandbox_enter(e, sizeof e) != 0) {
+            fprintf(stderr, "sandbox: %s\n", e);
+            _exit(2);
+        }
+        static const uint8_t protos[2] = {AS_IDP_SSH, AS_IDP_HTTPS};
+        as_id_host h = {.ip = INADDR_LOOPBACK, .nports = 2, .ports = ports, .protos = protos};
+        as_id_opts o = {.timeout_ms = 2000, .udp = 1, .nbstat_port = nb.port, .snmp_port = 9};
+        as_id_stats st;
+        if (as_identify_run(&h, 1, &o, &st, e, sizeof e) != 0) {
+            fprintf(stderr, "phase: %s\n", e);
+            _exit(3);
+        }
+        _exit(h.res.has_ssh && h.res.has_tls && h.res.has_nbstat ? 0 : 4);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    stop_servers = 1;
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    stop_servers = 0;
+    close(sv[0].fd);
+    close(sv[1].fd);
+    close(nb.fd);
+    SSL_CTX_free(tls_server);
+}
+END_TEST
+
 static Suite *identify_suite(void)
 {
     Suite *s = suite_create("identify");
@@ -407,6 +460,7 @@ static Suite *identify_suite(void)
     tcase_add_test(tc, real_answers);
     tcase_add_test(tc, hostile_servers);
     tcase_add_test(tc, interrupt_stops_promptly);
+    tcase_add_test(tc, inside_the_sandbox);
     suite_add_tcase(s, tc);
     return s;
 }
