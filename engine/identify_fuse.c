@@ -204,7 +204,9 @@ static void fields(as_identity_record *id, const as_id_result *r)
         snprintf(id->netbios_domain, sizeof id->netbios_domain, "%s", r->nbstat.workgroup);
         for (size_t i = 0; i < r->nbstat.nusers; i++)
             append(id->netbios_users, sizeof id->netbios_users, ",", r->nbstat.users[i]);
-        id->has_netbios_mac = r->nbstat.has_mac;
+        /* Samba reports all zeros: no MAC at all. */
+        static const uint8_t zero[6];
+        id->has_netbios_mac = r->nbstat.has_mac && memcmp(r->nbstat.mac, zero, 6) != 0;
         memcpy(id->netbios_mac, r->nbstat.mac, 6);
     }
     if (r->has_ntlm) {
@@ -279,6 +281,23 @@ static void judge_ports(as_id_record *o, const as_id_host *h, const as_port_tabl
     }
 }
 
+/* A channel confirmed on one port (SMB on 445) is not also "only open" on another (139). */
+static void drop_confirmed(as_host_record *rec)
+{
+    char kept[AS_TEXT_MAX] = "", buf[AS_TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", rec->deploy_open);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char probe[AS_TEXT_MAX + 2];
+        snprintf(probe, sizeof probe, ",%s,", t);
+        char in[AS_TEXT_MAX + 2];
+        snprintf(in, sizeof in, ",%s,", rec->deploy);
+        if (strstr(in, probe) == NULL)
+            append(kept, sizeof kept, ",", t);
+    }
+    snprintf(rec->deploy_open, sizeof rec->deploy_open, "%s", kept);
+}
+
 int as_id_fuse(const as_id_host *h, const as_id_subject *s, const as_port_table *agents,
                const as_port_table *deploy, const as_winbuilds *builds, as_id_record *out)
 {
@@ -293,6 +312,7 @@ int as_id_fuse(const as_id_host *h, const as_id_subject *s, const as_port_table 
     rec->ports = out->ports;
     out->id.evidence = out->ev;
     judge_ports(out, h, agents, deploy);
+    drop_confirmed(rec);
     fields(&out->id, &h->res);
     fuse_os(out, h, s, builds);
     fuse_name(out, h, s);

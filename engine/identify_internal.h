@@ -24,7 +24,7 @@ typedef struct as_id_phase {
     uv_udp_t nb, snmp;
     uv_timer_t udp_timer;
     int udp_handles, udp_done, udp_sending;
-    size_t udp_next;
+    size_t udp_next, udp_complete;
     size_t *udp_index;          /* host indexes sorted by address, to match answers */
 } as_id_phase;
 

@@ -50,6 +50,14 @@ static as_id_host *source_host(as_id_phase *ph, ssize_t nread, const struct sock
     return find(ph, ntohl(a->sin_addr.s_addr), idx);
 }
 
+/* Every host told both: no need to wait out the rest. */
+static void note_answer(as_id_phase *ph, const as_id_host *h)
+{
+    ph->st->udp_answers++;
+    if (h->res.has_nbstat && h->res.has_snmp && ++ph->udp_complete == ph->n && !ph->udp_sending)
+        as_id_udp_stop(ph);
+}
+
 static void nb_read(uv_udp_t *u, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *addr,
                     unsigned flags)
 {
@@ -65,7 +73,7 @@ static void nb_read(uv_udp_t *u, ssize_t nread, const uv_buf_t *buf, const struc
         return;
     h->res.nbstat = info;
     h->res.has_nbstat = 1;
-    ph->st->udp_answers++;
+    note_answer(ph, h);
 }
 
 static void snmp_read(uv_udp_t *u, ssize_t nread, const uv_buf_t *buf,
@@ -84,7 +92,7 @@ static void snmp_read(uv_udp_t *u, ssize_t nread, const uv_buf_t *buf,
         return;
     h->res.snmp = info;
     h->res.has_snmp = 1;
-    ph->st->udp_answers++;
+    note_answer(ph, h);
 }
 
 static void udp_closed(uv_handle_t *h)
@@ -135,11 +143,12 @@ static void udp_tick(uv_timer_t *t)
         }
     }
     if (ph->udp_next >= ph->n || ph->stopping) {
-        /* All asked: wait one connection time for the answers, then close. */
+        /* All asked: wait for the answers (a datagram has no connection to time out: at
+         * most a second, or the connection cap if shorter), then close. */
         if (ph->udp_sending) {
             ph->udp_sending = 0;
             uv_timer_stop(t);
-            uv_timer_start(t, udp_tick, ph->timeout_ms, 0);
+            uv_timer_start(t, udp_tick, ph->timeout_ms < 1000 ? ph->timeout_ms : 1000, 0);
         } else {
             as_id_udp_stop(ph);
         }
