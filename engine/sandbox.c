@@ -1,8 +1,8 @@
 /* sandbox.c — what the scan may still do once privileges are gone: write only beneath the
  * database's directory and exec nothing (Landlock), and make only the system calls the scan
  * loop, its receive thread, c-ares and SQLite use (a seccomp allow-list; found with strace
- * on lab scans). Sockets: AF_INET/AF_INET6 stream and datagram only (DNS now, TCP connects
- * of an identity phase later); no raw or packet socket can be opened again. */
+ * on lab scans). Sockets: AF_INET/AF_INET6 stream and datagram only (DNS, and the identity
+ * phase's TCP connects and UDP queries); no raw or packet socket can be opened again. */
 #include "engine/privdrop_internal.h"
 
 #include <errno.h>
