@@ -128,6 +128,7 @@ typedef struct as_id_record {
     as_identity_record id;
     as_evidence_record ev[AS_ID_EVIDENCE_MAX];
     as_port_record *ports;          /* rec.ports: allocated, as_id_record_free */
+    unsigned conflict;              /* AS_ID_CONFLICT_* of the OS verdict */
 } as_id_record;
 
 /* Builds the record of one host: each open port's product/version/confirmed, deploy

@@ -157,6 +157,7 @@ static void fuse_os(as_id_record *o, const as_id_host *h, const as_id_subject *s
     snprintf(id->os_family, sizeof id->os_family, "%s", fam);
     snprintf(id->os_source, sizeof id->os_source, "%s", as_ev_source_name(v.source));
     id->os_confidence = v.os.confidence;
+    o->conflict = v.conflict;
     snprintf(id->os_conflict, sizeof id->os_conflict, "%s", v.conflict ? v.conflict_text : "");
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/identify.h"
+#include "fingerprints/identity.h"
 #include "fingerprints/osfp.h"
 
 typedef struct as_id_keep {
@@ -112,6 +113,14 @@ static int store_results(as_scanner *s, as_id_host *hosts, const as_winbuilds *b
                 return -1;
             }
             int rc = as_store_put_identity(st, s->scan_id, &r.rec, err, errlen);
+            /* The services say one OS, the TCP/IP stack another: what answered the SYNs may
+             * be a device in the path, not the host (the firewall-suspect rules' question). */
+            if (rc == 0 && (r.conflict & AS_ID_CONFLICT_STACK)) {
+                char note[600];
+                snprintf(note, sizeof note, "protocol answers and the TCP/IP stack disagree: %.500s",
+                         r.id.os_conflict);
+                rc = as_store_mark_firewall(st, s->scan_id, r.rec.ip, note, err, errlen);
+            }
             as_id_record_free(&r);
             if (rc != 0) {
                 char e2[256];
