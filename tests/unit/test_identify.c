@@ -18,6 +18,7 @@
 
 #include "engine/identify.h"
 #include "engine/privdrop_internal.h"
+#include "fingerprints/identity.h"
 #include <sys/wait.h>
 #include "identify_fixture.h"
 
@@ -452,6 +453,50 @@ START_TEST(inside_the_sandbox)
 }
 END_TEST
 
+/* Fusion alone: deploy verdicts by confirmation, the SSH banner over a Windows stack guess
+ * (reported as a conflict), TTL and passive evidence kept with their sources. */
+START_TEST(fusion_verdicts)
+{
+    static const char deploy_tab[] = "22/tcp ssh unix\n139/tcp smb windows\n445/tcp smb windows\n"
+                                     "3389/tcp rdp windows\n";
+    as_port_table *deploy;
+    char err[256];
+    ck_assert_int_eq(as_port_table_parse(&deploy, deploy_tab, sizeof deploy_tab - 1, "t", 1, err,
+                                         sizeof err), 0);
+    uint16_t ports[4] = {22, 139, 445, 3389};
+    as_id_port res_ports[4] = {{22, 1, "OpenSSH", "9.2p1"}, {139, -1, "", ""}, {445, 0, "", ""},
+                               {3389, 0, "", ""}};
+    as_id_host h = {.ip = 0xc6124d02, .nports = 4, .ports = ports};
+    h.res.ports = res_ports;
+    h.res.nports = 4;
+    ck_assert_int_eq(as_ssh_parse_ident(fx_debian12, sizeof fx_debian12 - 1, &h.res.ssh), 0);
+    h.res.has_ssh = 1;
+    h.res.ssh_port = 22;
+    as_id_subject subj = {.ip = h.ip, .reply_ttl = 128, .stack = "Microsoft Windows 10 1809",
+                          .stack_family = "Windows", .stack_accuracy = 95,
+                          .passive = "Windows (passive)", .passive_conf = 40};
+    as_id_record rec;
+    ck_assert_int_eq(as_id_fuse(&h, &subj, NULL, deploy, NULL, &rec), 0);
+    ck_assert_str_eq(rec.rec.deploy, "ssh");
+    ck_assert_str_eq(rec.rec.deploy_open, "smb,rdp");
+    ck_assert_str_eq(rec.ports[0].product, "OpenSSH");
+    ck_assert_int_eq(rec.ports[1].confirmed, -1);
+    ck_assert_str_eq(rec.id.os, "Debian 12");
+    ck_assert_str_eq(rec.id.os_source, "ssh");
+    ck_assert_uint_ne(rec.conflict & AS_ID_CONFLICT_STACK, 0);
+    ck_assert_str_ne(rec.id.os_conflict, "");
+    static const char *const want[] = {"ssh", "stack", "passive", "ttl"};
+    for (size_t w = 0; w < 4; w++) {
+        int found = 0;
+        for (size_t i = 0; i < rec.id.nevidence; i++)
+            found |= strcmp(rec.ev[i].kind, "os") == 0 && strcmp(rec.ev[i].source, want[w]) == 0;
+        ck_assert_msg(found, "no %s evidence", want[w]);
+    }
+    as_id_record_free(&rec);
+    as_port_table_free(deploy);
+}
+END_TEST
+
 static Suite *identify_suite(void)
 {
     Suite *s = suite_create("identify");
@@ -461,6 +506,7 @@ static Suite *identify_suite(void)
     tcase_add_test(tc, hostile_servers);
     tcase_add_test(tc, interrupt_stops_promptly);
     tcase_add_test(tc, inside_the_sandbox);
+    tcase_add_test(tc, fusion_verdicts);
     suite_add_tcase(s, tc);
     return s;
 }
