@@ -351,19 +351,20 @@ static const char *const stmt_sql[AS_STMT_COUNT] = {
     [AS_STMT_OBS_UPSERT] =
         "INSERT INTO observation(scan_id, host_id, up, reason, reply_ttl, rtt_us, name, mac,"
         "  managed, agent, deploy, ip, os_passive, os_passive_accuracy, os_fingerprint,"
-        "  firewall_suspect, firewall_note) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-        "  ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+        "  firewall_suspect, firewall_note, deploy_open) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+        "  ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
         "ON CONFLICT(scan_id, host_id) DO UPDATE SET up = excluded.up, ip = excluded.ip,"
         "  reason = excluded.reason, reply_ttl = excluded.reply_ttl,"
         "  rtt_us = excluded.rtt_us, name = excluded.name, mac = excluded.mac,"
         "  managed = excluded.managed, agent = excluded.agent, deploy = excluded.deploy,"
         "  os_passive = excluded.os_passive, os_passive_accuracy = excluded.os_passive_accuracy,"
         "  os_fingerprint = excluded.os_fingerprint,"
-        "  firewall_suspect = excluded.firewall_suspect, firewall_note = excluded.firewall_note",
+        "  firewall_suspect = excluded.firewall_suspect, firewall_note = excluded.firewall_note,"
+        "  deploy_open = excluded.deploy_open",
     [AS_STMT_PORTS_CLEAR] = "DELETE FROM port WHERE scan_id = ?1 AND host_id = ?2",
     [AS_STMT_PORT_INSERT] =
-        "INSERT INTO port(scan_id, host_id, proto, port, state, reason, reason_ttl, service) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO port(scan_id, host_id, proto, port, state, reason, reason_ttl, service,"
+        "  product, version, confirmed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [AS_STMT_OS_CLEAR] = "DELETE FROM os_match WHERE scan_id = ?1 AND host_id = ?2",
     [AS_STMT_OS_INSERT] =
         "INSERT INTO os_match(scan_id, host_id, rank, name, accuracy, vendor, family,"

@@ -68,6 +68,14 @@ int as_store_commit_batch(as_store *st, char *err, size_t errlen);
 int as_store_mark_firewall(as_store *st, int64_t scan_id, uint32_t ip, const char *note,
                            char *err, size_t errlen);
 
+/* The identity phase's findings for a host this scan already stored (by address): each
+ * listed port's product, version and confirmed; the observation's deploy (confirmed
+ * channels), deploy_open, managed and agent; and the identity row and evidence (replacing
+ * earlier ones; none when rec->identity is NULL). All-or-nothing, inside or outside a batch.
+ * as_store_add_host writes identity and evidence the same way when rec->identity is set. */
+int as_store_put_identity(as_store *st, int64_t scan_id, const as_host_record *rec, char *err,
+                          size_t errlen);
+
 typedef struct as_scan_stats {
     uint64_t addresses;     /* addresses in the target set */
     uint64_t hosts_up;

@@ -48,6 +48,13 @@ void as_db_errf(const as_store *st, char *err, size_t errlen, const char *fmt, .
 /* The advice that goes with an SQLite result code. */
 const char *as_db_hint(int rc);
 
+/* store_identity.c: the identity row and evidence of one observation, replacing what was
+ * there (id NULL: only cleared); the check of an identity record before any write. */
+int as_store_write_identity(as_store *st, int64_t scan_id, int64_t host_id,
+                            const as_identity_record *id);
+int as_store_check_identity(as_store *st, const as_host_record *h, const char *ip, char *err,
+                            size_t errlen);
+
 /* Brings the schema to the current version, or refuses a file that is not ours. */
 int as_schema_apply(as_store *st, char *err, size_t errlen);
 int as_schema_prepare(as_store *st, char *err, size_t errlen);

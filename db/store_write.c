@@ -166,6 +166,7 @@ static int insert_observation(as_store *st, int64_t scan_id, int64_t host_id,
     if (rc == SQLITE_OK) rc = bind_opt(s, 15, h->os_fingerprint);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int(s, 16, h->firewall_suspect != 0);
     if (rc == SQLITE_OK) rc = bind_opt(s, 17, h->firewall_suspect ? h->firewall_note : NULL);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 18, h->deploy_open, 1);
     if (rc != SQLITE_OK) {
         sqlite3_clear_bindings(s);
         return -1;
@@ -189,7 +190,10 @@ static const char *state_text(uint8_t state)
     }
 }
 
-static int insert_port(as_store *st, int64_t scan_id, int64_t host_id, const as_port_record *p)
+/* confirmed counts only with identity findings: records built without the identity phase
+ * (merges, tests) are zeroed, and 0 would read as "asked and did not answer". */
+static int insert_port(as_store *st, int64_t scan_id, int64_t host_id, const as_port_record *p,
+                       int identified)
 {
     sqlite3_stmt *s = st->stmt[AS_STMT_PORT_INSERT];
     int rc = sqlite3_bind_int64(s, 1, scan_id);
@@ -200,6 +204,10 @@ static int insert_port(as_store *st, int64_t scan_id, int64_t host_id, const as_
     if (rc == SQLITE_OK) rc = BIND_STR(s, 6, p->reason, 0);
     if (rc == SQLITE_OK) rc = bind_int_or_null(s, 7, p->reason_ttl, p->reason_ttl == 0);
     if (rc == SQLITE_OK) rc = BIND_STR(s, 8, p->service, 1);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 9, p->product, 1);
+    if (rc == SQLITE_OK) rc = BIND_STR(s, 10, p->version, 1);
+    if (rc == SQLITE_OK) rc = bind_int_or_null(s, 11, p->confirmed != 0,
+                                                      !identified || p->confirmed < 0);
     if (rc != SQLITE_OK) {
         sqlite3_clear_bindings(s);
         return -1;
@@ -270,7 +278,7 @@ static int check_record(as_store *st, const as_host_record *h, const char *ip,
                    "agentscan)", ip, h->nports);
         return -1;
     }
-    if (check_os(st, h, ip, err, errlen) < 0)
+    if (check_os(st, h, ip, err, errlen) < 0 || as_store_check_identity(st, h, ip, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < h->nports; i++) {
         const as_port_record *p = &h->ports[i];
@@ -299,10 +307,12 @@ static int write_host(as_store *st, int64_t scan_id, const as_host_record *h, co
         sqlite3_bind_int64(clear, 2, host_id) != SQLITE_OK || run(clear) < 0)
         return -1;
     for (size_t i = 0; i < h->nports; i++)
-        if (h->ports[i].state != AS_PORT_UNKNOWN && insert_port(st, scan_id, host_id,
-                                                               &h->ports[i]) < 0)
+        if (h->ports[i].state != AS_PORT_UNKNOWN &&
+            insert_port(st, scan_id, host_id, &h->ports[i], h->identity != NULL) < 0)
             return -1;
-    return write_os(st, scan_id, host_id, h);
+    if (write_os(st, scan_id, host_id, h) < 0)
+        return -1;
+    return as_store_write_identity(st, scan_id, host_id, h->identity);
 }
 
 static void ip_text(uint32_t ip, char *buf, size_t len)

@@ -1,8 +1,8 @@
 /* sandbox.c — what the scan may still do once privileges are gone: write only beneath the
  * database's directory and exec nothing (Landlock), and make only the system calls the scan
  * loop, its receive thread, c-ares and SQLite use (a seccomp allow-list; found with strace
- * on lab scans). Sockets: AF_INET/AF_INET6 stream and datagram only (DNS now, TCP connects
- * of an identity phase later); no raw or packet socket can be opened again. */
+ * on lab scans). Sockets: AF_INET/AF_INET6 stream and datagram only (DNS, and the identity
+ * phase's TCP connects and UDP queries); no raw or packet socket can be opened again. */
 #include "engine/privdrop_internal.h"
 
 #include <errno.h>
@@ -122,7 +122,7 @@ static const char *const allowed[] = {
     "poll", "ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait",
     "epoll_pwait", "pipe2", "eventfd2", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg",
     "recvmmsg", "connect", "bind", "getsockname", "getpeername", "setsockopt", "getsockopt",
-    "shutdown",
+    "shutdown",  /* pipe2, eventfd2: libuv's uv_loop_init (1.44 uses pipe2, newer eventfd2) */
 };
 
 static int seccomp(char *err, size_t errlen)

@@ -40,6 +40,7 @@ void as_scan_opts_defaults(as_scan_opts *o)
     o->initial_rtt_us = 1000000;
     o->min_rtt_us = 100000;
     o->max_rtt_us = 10000000;
+    o->identify = 1;
 }
 
 /* nmap's timing templates (nmap(1) "Timing and performance"): the probe spacing of T0-T2
@@ -409,6 +410,7 @@ static void teardown(as_scanner *s)
     free(s->slots);
     free(s->port_index);
     free(s->port_records);
+    as_scan_identify_free(s);
 }
 
 int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t errlen)
@@ -444,6 +446,8 @@ int as_scan_run(const as_scan_opts *o, as_scan_summary *sum, char *err, size_t e
             s->dns = NULL;
             as_scan_finish_hosts(s);
             if (as_scan_flush(s) != 0 || as_scan_firewall_groups(s) != 0)
+                rc = -AS_ERR_DB;
+            else if (!s->stopping && as_scan_identify(s) != 0)
                 rc = -AS_ERR_DB;
             else if (!s->stopping)
                 as_scan_store_liveness(s);

@@ -48,6 +48,12 @@ typedef struct as_scan_opts {
     int dry_run;                    /* --dry-run: print the frames, send nothing, no privileges */
     const char *dry_run_pcap;       /* -w FILE: with dry_run, write them as pcap ("-": stdout) */
     const struct as_netio *netio;   /* NULL: the real network and clock (tests: simnet.h) */
+    /* The identity phase (engine/identify.h) after the sweep, on the real network only. */
+    int identify;                   /* 0: --no-identify */
+    unsigned max_connections;       /* 0: AS_ID_DEFAULT_CONNECTIONS */
+    unsigned identify_timeout_ms;   /* per connection; 0: AS_ID_DEFAULT_TIMEOUT_MS */
+    const char *communities[8];     /* SNMP v2c; none: "public" */
+    size_t ncommunities;
 } as_scan_opts;
 
 typedef struct as_scan_summary {

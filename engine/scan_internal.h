@@ -111,6 +111,11 @@ typedef struct as_scanner {
     int store_failed;
     char store_err[256];
 
+    /* Live hosts kept for the identity phase once stored (scan_identify.c). */
+    struct as_id_keep *idkeep;
+    size_t nidkeep, capidkeep;
+    int idkeep_failed;
+
     as_scan_summary *sum;
     uint64_t replies, hosts_up, probes_total_est;
     uint64_t last_progress_us, progress_sent, progress_t;
@@ -168,6 +173,12 @@ void as_scan_os_abandon(as_scanner *s);
 /* scan_store.c */
 int as_scan_flush(as_scanner *s);
 int as_scan_firewall_groups(as_scanner *s);
+
+/* scan_identify.c: keep a stored host for the phase; run it and store what it learned. */
+int as_scan_identify_wanted(const as_scanner *s);
+void as_scan_identify_keep(as_scanner *s, const as_host *h);
+int as_scan_identify(as_scanner *s);
+void as_scan_identify_free(as_scanner *s);
 
 /* scan_live.c: which liveness probes answered, stored once a scan completes */
 void as_scan_note_live(as_host *h, int probe);

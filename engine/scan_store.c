@@ -49,6 +49,12 @@ static void os_fields(as_scanner *s, const as_host *h, as_host_record *rec)
     rec->os = s->os_records;
     for (size_t i = 0; i < h->nguesses && i < sizeof s->os_records / sizeof s->os_records[0]; i++) {
         const as_osentry *e = h->os_guesses[i].entry;
+        /* Each OS once: a database may hold several prints of one system. */
+        int seen = 0;
+        for (size_t k = 0; k < rec->nos && !seen; k++)
+            seen = strcmp(s->os_records[k].name, e->name) == 0;
+        if (seen)
+            continue;
         as_os_guess *g = &s->os_records[rec->nos++];
         memset(g, 0, sizeof *g);
         g->name = e->name;
@@ -123,6 +129,8 @@ static void summarise_and_release(as_scanner *s, as_host *h)
     }
     free(h->fw_ports);
     h->fw_ports = strdup(ports);
+    if (as_scan_identify_wanted(s))
+        as_scan_identify_keep(s, h);
     as_host_release(&s->hosts, h);
 }
 

@@ -23,6 +23,7 @@ enum as_opt {
     AS_OPT_KEEP_SCANS, AS_OPT_KEEP_DAYS, AS_OPT_ON_CHANGE_COMMAND, AS_OPT_ON_CHANGE_FILE,
     AS_OPT_ON_CHANGE_TIMEOUT, AS_OPT_REPORT, AS_OPT_LOCK_WAIT, AS_OPT_SCHEDULE, AS_OPT_RANDOMIZED_DELAY,
     AS_OPT_TIMING, AS_OPT_OSDB, AS_OPT_SPOOL,
+    AS_OPT_IDENTIFY, AS_OPT_MAX_CONNECTIONS, AS_OPT_IDENTIFY_TIMEOUT, AS_OPT_SNMP_COMMUNITY,
     AS_OPT_FIRST_CLI_ONLY,
     AS_OPT_XML = AS_OPT_FIRST_CLI_ONLY, AS_OPT_VERBOSE, AS_OPT_PROGRESS, AS_OPT_OFFLINE,
     AS_OPT_SCAN_TYPE, AS_OPT_UDP_SCAN, AS_OPT_DRY_RUN, AS_OPT_DRY_RUN_PCAP, AS_OPT_USER, AS_OPT_SELFTEST_SANDBOX,
@@ -50,6 +51,7 @@ enum as_opt_type {
     AS_T_DATABASE,  /* an inventory: a path as AS_T_PATH, or a PostgreSQL database string
                      * (postgresql://HOST/DB, or libpq's "host=... dbname=...") without a
                      * password */
+    AS_T_WORDS,     /* comma-separated words: printable, no space, at most 64 bytes each */
 };
 
 /* How an option is spelled on the `scan` command line. */

@@ -84,6 +84,7 @@ static const char *type_name(enum as_opt_type t)
         [AS_T_IFNAME] = "interface", [AS_T_NAME] = "name", [AS_T_PATH] = "path", [AS_T_DATABASE] = "database",
         [AS_T_COMMAND] = "command", [AS_T_SHARD] = "K/N", [AS_T_SPAN] = "time span",
         [AS_T_CALENDAR] = "OnCalendar", [AS_T_OUTPUT] = "path or -",
+        [AS_T_WORDS] = "word,...",
     };
     return names[t];
 }

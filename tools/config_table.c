@@ -104,6 +104,18 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
         "(kept while the server is unreachable; default $STATE_DIRECTORY/spool.db, as root "
         "/var/lib/agentscan/spool.db, else ~/.local/state/agentscan/spool.db)", AS_CLI_VALUE,
         NULL, "FILE", CFG | SCAN},
+    [AS_OPT_IDENTIFY] = {"identify", NULL, AS_T_BOOL, 0, 0, "yes", "--no-identify",
+        "ask open ports who they are (SSH, SMB, RDP, HTTP/TLS, WinRM, NBSTAT, SNMP) after the "
+        "sweep; no login is tried", AS_CLI_SWITCH, "no", NULL, CFG | SCAN},
+    [AS_OPT_MAX_CONNECTIONS] = {"max-connections", NULL, AS_T_INT, 1, 16384, "256",
+        "--max-connections", "identity phase: connections at once", AS_CLI_VALUE, NULL, "N",
+        CFG | SCAN},
+    [AS_OPT_IDENTIFY_TIMEOUT] = {"identify-timeout", NULL, AS_T_NUM, 0.1, 60, "2",
+        "--identify-timeout", "identity phase: seconds one connection may take", AS_CLI_VALUE,
+        NULL, "SECONDS", CFG | SCAN},
+    [AS_OPT_SNMP_COMMUNITY] = {"snmp-community", NULL, AS_T_WORDS, 0, 0, "public",
+        "--snmp-community", "SNMP v2c communities the identity phase tries (comma list)",
+        AS_CLI_VALUE, NULL, "WORD,...", CFG | SCAN},
     [AS_OPT_XML] = {"xml-output", NULL, AS_T_OUTPUT, 0, 0, NULL, "-oX",
         "also write the scan as nmap XML to FILE", AS_CLI_VALUE, NULL, "FILE", SCAN},
     [AS_OPT_VERBOSE] = {"verbose", NULL, AS_T_INT, 0, 10, "0", "-v",
@@ -417,6 +429,28 @@ static int parse_ports(const char *v, char *out, size_t outlen, char *err, size_
     return put(out, outlen, v, err, errlen);
 }
 
+/* SNMP communities: up to 8 words of printable bytes, no space or comma inside. */
+static int parse_words(const char *v, char *out, size_t outlen, char *err, size_t errlen)
+{
+    char buf[512], canon[512] = "";
+    if (strlen(v) >= sizeof buf)
+        return fail(err, errlen, "value too long: '%s'", v);
+    strcpy(buf, v);
+    int n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        for (const char *p = t; *p; p++)
+            if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+                return fail(err, errlen, "words are printable ASCII without spaces: '%s'", t);
+        if (strlen(t) > 64 || n == 8)
+            return fail(err, errlen, "at most 8 words of 64 characters: '%s'", t);
+        size_t used = strlen(canon);
+        snprintf(canon + used, sizeof canon - used, "%s%s", n++ ? "," : "", t);
+    }
+    if (n == 0)
+        return fail(err, errlen, "no word given%s", "");
+    return put(out, outlen, canon, err, errlen);
+}
+
 static int parse_ipv4(const char *v, char *out, size_t outlen, char *err, size_t errlen)
 {
     struct in_addr a;
@@ -458,6 +492,8 @@ int as_opt_parse(enum as_opt id, const char *v, char *out, size_t outlen, char *
         return parse_iplist(v, out, outlen, err, errlen);
     case AS_T_IPV4:
         return parse_ipv4(v, out, outlen, err, errlen);
+    case AS_T_WORDS:
+        return parse_words(v, out, outlen, err, errlen);
     case AS_T_IFNAME:
     case AS_T_NAME:
         return parse_name(o, v, out, outlen, err, errlen);

@@ -101,6 +101,23 @@ static void prepare_timing(const as_job *j, as_scan_opts *o)
     o->min_rate = as_job_num(j, AS_OPT_MIN_RATE);
 }
 
+/* The identity phase: on/off, connections, time cap, the SNMP communities (split into the
+ * job's own copy: the scan keeps pointers into it). */
+static void prepare_identify(const as_job *j, as_job_scan *js)
+{
+    as_scan_opts *o = &js->o;
+    o->identify = (int)as_job_num(j, AS_OPT_IDENTIFY);
+    o->max_connections = (unsigned)as_job_num(j, AS_OPT_MAX_CONNECTIONS);
+    o->identify_timeout_ms = (unsigned)(as_job_num(j, AS_OPT_IDENTIFY_TIMEOUT) * 1000.0 + 0.5);
+    const char *c = as_job_get(j, AS_OPT_SNMP_COMMUNITY);
+    snprintf(js->communities, sizeof js->communities, "%s", c ? c : "public");
+    o->ncommunities = 0;
+    for (char *save = NULL, *t = strtok_r(js->communities, ",", &save);
+         t && o->ncommunities < sizeof o->communities / sizeof o->communities[0];
+         t = strtok_r(NULL, ",", &save))
+        o->communities[o->ncommunities++] = t;
+}
+
 /* nmap's database only when the user names it (osdb): its licence is theirs to take. */
 static int prepare_osdb(const as_job *j, as_job_scan *js, char *err, size_t errlen)
 {
@@ -172,6 +189,7 @@ int as_job_scan_prepare(const as_job *j, const char *label, as_job_scan *js, cha
     o->progress = (int)as_job_num(j, AS_OPT_PROGRESS);
     o->dry_run = (int)as_job_num(j, AS_OPT_DRY_RUN);
     o->dry_run_pcap = as_job_get(j, AS_OPT_DRY_RUN_PCAP);
+    prepare_identify(j, js);
     if ((rc = prepare_tables(j, js, err, errlen)) != 0 ||
         (rc = prepare_osdb(j, js, err, errlen)) != 0)
         return rc;

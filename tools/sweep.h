@@ -20,6 +20,7 @@ typedef struct as_job_scan {
     struct as_osdb *osdb;   /* loaded when the job asks for OS detection */
     char options[4096];     /* "sweep JOB: -p ... --seed N": the scan row's options, in the
                              * scan command's flags so that `ports --scan` can read them */
+    char communities[600];  /* snmp-community split in place; o.communities point here */
 } as_job_scan;
 
 /* Fills js from the job's effective values (targets resolved now, tables and the OS

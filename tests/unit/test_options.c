@@ -27,6 +27,7 @@ static const char *sample(const as_opt_info *o, char *buf, size_t len, int high)
     case AS_T_PATH: return "/tmp/as-x.db";
     case AS_T_DATABASE: return high ? "postgresql://db.example/inventory" : "/tmp/as-x.db";
     case AS_T_SHARD: return "2/3";
+    case AS_T_WORDS: return "public,private";
     case AS_T_NUM:
     case AS_T_INT:
         snprintf(buf, len, "%.15g", high ? o->max : o->min);
