@@ -28,6 +28,12 @@ typedef struct host_map {
     int64_t from, to;
 } host_map;
 
+/* Rows of one table waiting to go as one multi-row INSERT: their values, copied. */
+typedef struct batch {
+    char **v;
+    size_t n, cap;          /* values held */
+} batch;
+
 typedef struct push_ctx {
     as_store *sp;
     PGconn *c;
@@ -37,6 +43,9 @@ typedef struct push_ctx {
     double seen;
     host_map *map;
     size_t nmap, mapcap;
+    char *claimed;          /* "{id,...}": hosts this scan's observations took */
+    size_t claimedcap;
+    batch b;
     char *err;
     size_t errlen;
 } push_ctx;
@@ -88,14 +97,6 @@ static void placeholders(int n, char *buf, size_t len)
         used += (size_t)snprintf(buf + used, len - used, "%s$%d", i > 1 ? ", " : "", i);
 }
 
-static int64_t mapped(const push_ctx *p, int64_t from)
-{
-    for (size_t i = 0; i < p->nmap; i++)
-        if (p->map[i].from == from)
-            return p->map[i].to;
-    return 0;
-}
-
 /* Runs a query that returns at most one bigint; *out 0 when no row. */
 static int pg_one(push_ctx *p, const char *sql, int n, const char *const *v, int64_t *out)
 {
@@ -110,40 +111,47 @@ static int pg_one(push_ctx *p, const char *sql, int n, const char *const *v, int
     return -1;
 }
 
-/* The server's host for this observation (the store's matching rule), created or updated
- * as add_host does: address, last seen and count move only when it was up. */
+/* The server's host for this observation (the store's matching rule: MAC 4, name 2,
+ * address 1, a MAC never contradicted, not a host this scan already claimed), created or
+ * updated as add_host does (address, last seen and count move only when it was up): one
+ * statement, one round trip. */
 static int reconcile(push_ctx *p, const char *ip, const char *mac, const char *name, int up,
                      int64_t *host)
 {
-    char scan[24], seen[40], upc[4];
-    snprintf(scan, sizeof scan, "%lld", (long long)p->pg_scan);
+    char seen[40], upc[4];
     snprintf(seen, sizeof seen, "%.17g", p->seen);
     snprintf(upc, sizeof upc, "%d", up != 0);
-    const char *m[] = {mac, name, ip, scan};
-    if (pg_one(p, "SELECT id FROM host h WHERE (h.mac = $1 OR h.name = $2 OR h.ip = $3)"
-               "  AND ($1::text IS NULL OR h.mac IS NULL OR h.mac = $1)"
-               "  AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.scan_id = $4::bigint"
-               "    AND o.host_id = h.id)"
-               " ORDER BY 4 * coalesce((h.mac = $1)::int, 0) + 2 * coalesce((h.name = $2)::int, 0)"
-               "  + (h.ip = $3)::int DESC, h.last_seen DESC, h.id DESC LIMIT 1", 4, m, host) < 0)
+    const char *v[] = {mac, name, ip, p->claimed && *p->claimed ? p->claimed : "{}", seen, upc};
+    return pg_one(p,
+        "WITH m AS (SELECT id FROM host h WHERE (h.mac = $1 OR h.name = $2 OR h.ip = $3)"
+        "    AND ($1::text IS NULL OR h.mac IS NULL OR h.mac = $1)"
+        "    AND h.id <> ALL($4::bigint[])"
+        "  ORDER BY 4 * coalesce((h.mac = $1)::int, 0) + 2 * coalesce((h.name = $2)::int, 0)"
+        "    + (h.ip = $3)::int DESC, h.last_seen DESC, h.id DESC LIMIT 1),"
+        " u AS (UPDATE host SET ip = CASE WHEN $6::int <> 0 THEN $3 ELSE ip END,"
+        "    mac = coalesce($1, mac), name = coalesce($2, name),"
+        "    first_seen = least(first_seen, $5::float8),"
+        "    last_seen = CASE WHEN $6::int <> 0 THEN greatest(last_seen, $5::float8)"
+        "      ELSE last_seen END,"
+        "    seen_count = greatest(seen_count + $6::bigint, 0)"
+        "  WHERE id = (SELECT id FROM m) RETURNING id),"
+        " i AS (INSERT INTO host(ip, mac, name, first_seen, last_seen, seen_count)"
+        "  SELECT $3, $1, $2, $5::float8, $5::float8, $6::bigint"
+        "  WHERE NOT EXISTS (SELECT 1 FROM m) RETURNING id)"
+        " SELECT id FROM u UNION ALL SELECT id FROM i", 6, v, host);
+}
+
+/* Remembers a claimed host in the "{1,2,...}" array the next reconcile excludes. */
+static int claim(push_ctx *p, int64_t host)
+{
+    size_t used = p->claimed ? strlen(p->claimed) : 0;
+    if (AS_VEC_RESERVE(p->claimed, p->claimedcap, used + 24) != 0)
         return -1;
-    if (*host == 0) {
-        const char *v[] = {ip, mac, name, seen, upc};
-        return pg_one(p, "INSERT INTO host(ip, mac, name, first_seen, last_seen, seen_count)"
-                      " VALUES($1, $2, $3, $4::float8, $4::float8, $5::bigint) RETURNING id",
-                      5, v, host);
-    }
-    char id[24];
-    int64_t ignored;
-    snprintf(id, sizeof id, "%lld", (long long)*host);
-    const char *v[] = {ip, mac, name, seen, upc, id};
-    return pg_one(p, "UPDATE host SET ip = CASE WHEN $5::int <> 0 THEN $1 ELSE ip END,"
-                  "  mac = coalesce($2, mac), name = coalesce($3, name),"
-                  "  first_seen = least(first_seen, $4::float8),"
-                  "  last_seen = CASE WHEN $5::int <> 0 THEN greatest(last_seen, $4::float8)"
-                  "    ELSE last_seen END,"
-                  "  seen_count = greatest(seen_count + $5::bigint, 0) WHERE id = $6::bigint",
-                  6, v, &ignored);
+    if (used == 0)
+        snprintf(p->claimed, p->claimedcap, "{%lld}", (long long)host);
+    else
+        snprintf(p->claimed + used - 1, p->claimedcap - used + 1, ",%lld}", (long long)host);
+    return 0;
 }
 
 static int col_index(sqlite3_stmt *s, const char *name)
@@ -154,11 +162,67 @@ static int col_index(sqlite3_stmt *s, const char *name)
     return -1;
 }
 
+/* Values per multi-row INSERT: well under PostgreSQL's 65,535 parameters. */
+#define BATCH_VALUES 20000
+
+static void batch_clear(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->v[i]);
+    b->n = 0;
+}
+
+static int batch_add(push_ctx *p, const char *value)
+{
+    if (AS_VEC_RESERVE(p->b.v, p->b.cap, p->b.n + 1) != 0 ||
+        (value && (value = strdup(value)) == NULL)) {
+        snprintf(p->err, p->errlen, "out of memory");
+        return -1;
+    }
+    p->b.v[p->b.n++] = (char *)value;
+    return 0;
+}
+
+/* Sends the batch as INSERT INTO table(cols) VALUES ($1..$n), ($n+1..), ... */
+static int batch_flush(push_ctx *p, const char *table, const char *cols, int n)
+{
+    if (p->b.n == 0)
+        return 0;
+    size_t rows = p->b.n / (size_t)n, len = strlen(table) + strlen(cols) + 64 + p->b.n * 9 + rows * 4;
+    char *sql = malloc(len);
+    if (sql == NULL) {
+        snprintf(p->err, p->errlen, "out of memory");
+        return -1;
+    }
+    size_t used = (size_t)snprintf(sql, len, "INSERT INTO %s(%s) VALUES ", table, cols);
+    for (size_t r = 0, k = 1; r < rows; r++) {
+        used += (size_t)snprintf(sql + used, len - used, "%s(", r ? ", " : "");
+        for (int i = 0; i < n; i++, k++)
+            used += (size_t)snprintf(sql + used, len - used, "%s$%zu", i ? ", " : "", k);
+        used += (size_t)snprintf(sql + used, len - used, ")");
+    }
+    PGresult *r = PQexecParams(p->c, sql, (int)p->b.n, NULL, (const char *const *)p->b.v, NULL,
+                               NULL, 0);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc != 0)
+        as_pg_fail(p->c, p->ci, p->err, p->errlen, "push failed");
+    PQclear(r);
+    free(sql);
+    batch_clear(&p->b);
+    return rc;
+}
+
+static int cmp_map(const void *a, const void *b)
+{
+    int64_t x = ((const host_map *)a)->from, y = ((const host_map *)b)->from;
+    return (x > y) - (x < y);
+}
+
 /* Copies the scan's rows of one table, with scan_id (and host_id) as the server numbers
- * them; for observation, reconciles each host first. */
+ * them, many rows to a statement; for observation, reconciles each host first. */
 static int copy_table(push_ctx *p, const char *table, int per_host)
 {
-    char cols[2048], sql[4096], ph[256];
+    char cols[2048], sql[4096];
     int n;
     if (as_pg_columns(p->sp, table, cols, sizeof cols, &n) < 0) {
         snprintf(p->err, p->errlen, "database %s: cannot read the columns of %s",
@@ -173,9 +237,9 @@ static int copy_table(push_ctx *p, const char *table, int per_host)
     if (sqlite3_prepare_v2(p->sp->db, sql, -1, &s, NULL) != SQLITE_OK)
         return sp_fail(p);
     sqlite3_bind_int64(s, 1, p->scan);
-    placeholders(n, ph, sizeof ph);
-    snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES(%s)", table, cols, ph);
     int ci_scan = col_index(s, "scan_id"), ci_host = per_host ? col_index(s, "host_id") : -1;
+    int ci_up = col_index(s, "up"), ci_ip = col_index(s, "ip"), ci_mac = col_index(s, "mac"),
+        ci_name = col_index(s, "name");
     char scan[24], host[24], num[MAX_COLS][40];
     snprintf(scan, sizeof scan, "%lld", (long long)p->pg_scan);
     int rc = 0, step;
@@ -185,36 +249,39 @@ static int copy_table(push_ctx *p, const char *table, int per_host)
             v[i] = col_text(s, i, num[i], sizeof num[i]);
         v[ci_scan] = scan;
         if (ci_host >= 0) {
-            int64_t from = sqlite3_column_int64(s, ci_host), to = mapped(p, from);
+            int64_t from = sqlite3_column_int64(s, ci_host), to = 0;
             if (observation) {
-                int up = sqlite3_column_int(s, col_index(s, "up"));
-                if (reconcile(p, v[col_index(s, "ip")], v[col_index(s, "mac")],
-                              v[col_index(s, "name")], up, &to) < 0) {
-                    rc = -1;
-                    break;
-                }
-                if (AS_VEC_RESERVE(p->map, p->mapcap, p->nmap + 1) != 0) {
-                    snprintf(p->err, p->errlen, "out of memory");
+                if (reconcile(p, v[ci_ip], v[ci_mac], v[ci_name], sqlite3_column_int(s, ci_up),
+                              &to) < 0 || to == 0 || claim(p, to) < 0 ||
+                    AS_VEC_RESERVE(p->map, p->mapcap, p->nmap + 1) != 0) {
+                    if (to == 0 && !*p->err)
+                        snprintf(p->err, p->errlen, "push failed: no host for %s", v[ci_ip]);
                     rc = -1;
                     break;
                 }
                 p->map[p->nmap++] = (host_map){from, to};
+            } else {
+                host_map key = {from, 0}, *m = bsearch(&key, p->map, p->nmap, sizeof *m, cmp_map);
+                if (m == NULL)
+                    continue;   /* a row of a host without an observation: cannot be */
+                to = m->to;
             }
-            if (to == 0)
-                continue;   /* a row of a host without an observation: cannot be */
             snprintf(host, sizeof host, "%lld", (long long)to);
             v[ci_host] = host;
         }
-        PGresult *r = PQexecParams(p->c, sql, n, NULL, v, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            as_pg_fail(p->c, p->ci, p->err, p->errlen, "push failed");
-            rc = -1;
-        }
-        PQclear(r);
+        for (int i = 0; rc == 0 && i < n; i++)
+            rc = batch_add(p, v[i]);
+        if (rc == 0 && p->b.n + (size_t)n > BATCH_VALUES)
+            rc = batch_flush(p, table, cols, n);
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = sp_fail(p);
+    if (rc == 0)
+        rc = batch_flush(p, table, cols, n);
+    batch_clear(&p->b);
     sqlite3_finalize(s);
+    if (observation && rc == 0)
+        qsort(p->map, p->nmap, sizeof *p->map, cmp_map);
     return rc;
 }
 
@@ -330,6 +397,8 @@ static int push_scan(push_ctx *p, as_push_result *res)
     int64_t oscan[16], there;
     int n;
     p->nmap = 0;
+    if (p->claimed)
+        p->claimed[0] = '\0';
     if (origin_keys(p, gw, started, oscan, &n) < 0 ||
         as_pg_exec(p->c, p->ci, "BEGIN", p->err, p->errlen) < 0)
         return -1;
@@ -389,6 +458,8 @@ static int pending(push_ctx *p, int64_t **ids, size_t *n)
 int as_pg_push(as_store *spool, const char *conninfo, as_push_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
+    if (errlen)
+        err[0] = '\0';
     push_ctx p = {.sp = spool, .ci = conninfo, .err = err, .errlen = errlen};
     as_pg_display(conninfo, p.server, sizeof p.server);
     int64_t *ids = NULL;
@@ -409,5 +480,7 @@ int as_pg_push(as_store *spool, const char *conninfo, as_push_result *r, char *e
     }
     free(ids);
     free(p.map);
+    free(p.claimed);
+    free(p.b.v);
     return rc;
 }
