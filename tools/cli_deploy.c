@@ -16,6 +16,7 @@
     "  --source ADDR        the scanner's address for the rules, when the scan did not record it\n" \
     "  --deploy-table FILE  the login-port table (default: the installed deploy.tab)\n" \
     "  --db PATH            the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n" \
+    "  --gateway NAME       a shared PostgreSQL inventory: this gateway's scans only\n" \
     "exit: 0 ok, 2 bad usage, 7 database, 8 data file, 9 no such scan or no scan yet"
 
 int cli_deploy(int argc, char **argv)

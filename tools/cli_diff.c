@@ -18,6 +18,7 @@ static const char USAGE[] =
     "  overlapping targets, with one that scan and the next overlapping one\n"
     "  --format FMT    table (for people) or json\n"
     "  --db PATH       the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "  --gateway NAME  a shared PostgreSQL inventory: this gateway's scans only\n"
     "exit (ndiff's): 0 no change or nothing to compare yet, 1 changes, 2 error\n";
 
 int cli_diff(int argc, char **argv)

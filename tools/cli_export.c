@@ -78,6 +78,7 @@ static const char USAGE[] =
     "  --oui FILE           the IEEE MAC vendor registry (default: ieee-data's)\n"
     "  --stylesheet URL     nmap-xml: an xml-stylesheet line (nmap's --stylesheet)\n"
     "  --db PATH            the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "  --gateway NAME       a shared PostgreSQL inventory: this gateway's scans only\n"
     "exit: 0 ok, 1 cannot write FILE, 2 bad usage, 7 database, 8 data file, 9 no such scan\n"
     "  or no scan yet\n";
 

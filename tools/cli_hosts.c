@@ -32,6 +32,7 @@ static const char USAGE[] =
     "  --gone          instead: hosts seen up before this scan that are not up in it\n"
     "  --oui FILE      the IEEE MAC vendor registry (default: ieee-data's)\n"
     "  --db PATH       the inventory (default $AGENTSCAN_DB or ./agentscan.db)\n"
+    "  --gateway NAME  a shared PostgreSQL inventory: this gateway's scans only\n"
     "exit: 0 ok, 2 bad usage, 7 database unreadable, 9 no such scan or no scan yet\n";
 
 /* The terminal's width when stdout is one: $COLUMNS, else the tty's, else 80. */

@@ -13,7 +13,8 @@
 #include "tools/sweep.h"
 #include "tools/cli.h"
 
-#define USAGE "usage: agentscan ports [--job JOB [--config FILE] | --scan ID [--db PATH]]\n" \
+#define USAGE "usage: agentscan ports [--job JOB [--config FILE] | --scan ID [--db PATH]\n" \
+    "        [--gateway NAME]]\n" \
     "        [--format text|json] [-p PORTS] [-PE] [-PA[PORTS]] [-Pn] [-O] [-n]\n" \
     "        [--dns-servers IP,...] [-S ADDR] [TARGET...]"
 

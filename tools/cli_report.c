@@ -9,7 +9,7 @@
 #include "tools/cli.h"
 
 #define USAGE "usage: agentscan report [--db PATH] [--scan ID | --job NAME] [-o FILE]\n" \
-    "        [--deploy-table FILE] [--source ADDR]"
+    "        [--deploy-table FILE] [--source ADDR] [--gateway NAME]"
 
 typedef struct report_args {
     as_report_opts o;

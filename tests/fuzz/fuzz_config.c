@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const char *v = as_job_get(&cfg.jobs[j], i);
             char out[1024];
             if (v == NULL || strchr(v, '\n') || as_opt_get(i)->type == AS_T_PATH ||
+                as_opt_get(i)->type == AS_T_DATABASE ||
                 as_opt_get(i)->type == AS_T_NAME)
                 continue;
             if (as_opt_parse(i, v, out, sizeof out, err, sizeof err) != 0 || strcmp(out, v) != 0)
