@@ -603,7 +603,7 @@ def goals(jobs, windows, meta):
     if dense:
         ps = dense.get("port_states") or {}
         rss = (dense.get("rss_kb") or 0) / 1024
-        done = dense.get("status") == "complete"
+        done = dense.get("status") in ("done", "complete")
         goal(done and rss < 64 and dense.get("mismatches") == 0,
              f"-p- on the dense block: {dense['hosts_found']}/{dense['hosts_true']} live hosts, "
              f"{fnum(w(dense), '{:.1f}')} s{'' if done else ' (not complete: ' + str(dense.get('status')) + ')'}, "
