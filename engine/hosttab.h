@@ -35,7 +35,7 @@ typedef struct as_host {
     const char *up_reason;
     int64_t rtt_us;
     uint64_t timing_sent_us;    /* when the timing probe left */
-    uint16_t timing_port;       /* its port index */
+    uint32_t timing_port;       /* its port index */
     uint8_t pass;           /* its port probe pass: 0, then one per retry (scan_send.c) */
     uint32_t unknown;       /* ports neither answered nor given up yet */
     char *name;             /* reverse DNS, NULL until answered */

@@ -35,11 +35,13 @@ typedef struct as_slot {
  * a -Pn host (a second SYN whose answer measures the round trip), or a host's port cursor
  * (one item stands for one pass over its unanswered ports, probes made one by one as they
  * go). The wait queue holds the hosts whose pass has been sent, by the time it was. */
-#define AS_ITEM(hn, pi) (((uint64_t)(hn) << 18) | (uint64_t)(pi))
-#define AS_ITEM_TIMING ((uint64_t)1 << 16)
-#define AS_ITEM_CURSOR ((uint64_t)1 << 17)
-#define AS_ITEM_HOST(item) ((long)((item) >> 18))
-#define AS_ITEM_PORT(item) ((size_t)((item) & 0xffff))
+/* The port index has 20 bits: TCP and UDP -p- together make 131,070 ports. */
+#define AS_ITEM_PORT_BITS 20
+#define AS_ITEM(hn, pi) (((uint64_t)(hn) << (AS_ITEM_PORT_BITS + 2)) | (uint64_t)(pi))
+#define AS_ITEM_TIMING ((uint64_t)1 << AS_ITEM_PORT_BITS)
+#define AS_ITEM_CURSOR ((uint64_t)1 << (AS_ITEM_PORT_BITS + 1))
+#define AS_ITEM_HOST(item) ((long)((item) >> (AS_ITEM_PORT_BITS + 2)))
+#define AS_ITEM_PORT(item) ((size_t)((item) & (((uint64_t)1 << AS_ITEM_PORT_BITS) - 1)))
 
 /* A running OS job and when it next needs a turn. */
 typedef struct as_osdue {

@@ -140,7 +140,7 @@ static void handle_port(as_scanner *s, const as_result *r)
             /* The -Pn sweep keeps no send times, so ask this port once more, statefully:
              * its answer measures the round trip that paces retries and the cool-down. */
             if (s->o->no_ping && s->rtt.samples < 64) {
-                h->timing_port = (uint16_t)(pi - 1);
+                h->timing_port = pi - 1;
                 if (as_fifo_push(&s->sendq, AS_ITEM(hn, pi - 1) | AS_ITEM_TIMING) == 0)
                     h->flags |= AS_HOST_TIMING;
             }

@@ -769,6 +769,58 @@ START_TEST(udp_answer_makes_a_pn_host_up)
 }
 END_TEST
 
+/* TCP -p- and UDP ports in one scan: the UDP port indexes lie above 65,535, so the work
+ * item's port field must hold them (AS_ITEM_PORT); each UDP port is asked with the UDP
+ * probe and settled in the host's sparse answers, the silent one open|filtered. */
+START_TEST(tcp_all_ports_and_udp_fit_the_work_item)
+{
+    fixture f;
+    fx_init(&f, "198.18.5.3", NULL);
+    as_sim_add_host(f.sim, IP(198, 18, 5, 3), AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+    as_sim_set_port(f.sim, IP(198, 18, 5, 3), 22, AS_PORT_OPEN);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 3), 137, AS_PORT_OPEN);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 3), 161, AS_PORT_FILTERED);
+    size_t n = 65535 + 3;
+    uint16_t *ports = malloc(n * sizeof *ports);
+    uint8_t *proto = malloc(n);
+    ck_assert_ptr_nonnull(ports);
+    ck_assert_ptr_nonnull(proto);
+    for (unsigned i = 0; i < 65535; i++) {
+        ports[i] = (uint16_t)(i + 1);
+        proto[i] = 6;
+    }
+    static const uint16_t udp[] = {137, 161, 500};
+    for (size_t i = 0; i < 3; i++) {
+        ports[65535 + i] = udp[i];
+        proto[65535 + i] = 17;
+    }
+    f.o.ports = ports;
+    f.o.port_proto = proto;
+    f.o.nports = n;
+    f.o.max_retries = 1;
+    f.o.max_rate = 200000;
+    ck_assert_int_eq(fx_run(&f), 0);
+    ck_assert_uint_eq(f.sum.hosts_up, 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'tcp' AND state = 'closed'"), 65534);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'tcp' AND port = 22 AND state = 'open'"), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp'"), 3);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp' AND port = 137 AND state = 'open'"), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp' AND port = 161 AND state = 'open|filtered'"), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp' AND port = 500 AND state = 'closed'"), 1);
+    /* The UDP probes went out as UDP: 137 and 500 once, the silent 161 once per pass. */
+    unsigned nudp = 0;
+    for (size_t i = 0; i < as_sim_nsent(f.sim); i++)
+    {
+        const as_sim_sent *e = as_sim_sent_at(f.sim, i);
+        nudp += e->l4 == AS_L4_UDP && e->dst == IP(198, 18, 5, 3) && (e->dport == 137 || e->dport == 161 || e->dport == 500);
+    }
+    ck_assert_uint_eq(nudp, 4);
+    free(ports);
+    free(proto);
+    fx_free(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scan_sim");
@@ -794,6 +846,7 @@ static Suite *suite(void)
     tcase_add_test(tc, dry_run_describes_a_frame);
     tcase_add_test(tc, udp_ports_get_nmaps_states);
     tcase_add_test(tc, udp_answer_makes_a_pn_host_up);
+    tcase_add_test(tc, tcp_all_ports_and_udp_fit_the_work_item);
     suite_add_tcase(s, tc);
     return s;
 }
