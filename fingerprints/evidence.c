@@ -29,6 +29,16 @@ int as_evidence_ntlm(const as_ntlm_info *in, const as_winbuilds *builds, as_evid
         return 1;
     }
     if (as_winbuild_hint(builds, in->major, in->minor, in->build, h) < 0) {
+        /* A build the table does not know still names Windows, but only for a version
+         * Windows NT has had (5.0-5.2, 6.0-6.3, 10.0): a server claiming 255.255 is kept as
+         * seen and says nothing about the OS. */
+        static const unsigned nt[][2] = {{5, 0}, {5, 1}, {5, 2}, {6, 0}, {6, 1}, {6, 2},
+                                         {6, 3}, {10, 0}};
+        int real = 0;
+        for (size_t i = 0; i < sizeof nt / sizeof nt[0]; i++)
+            real |= in->major == nt[i][0] && in->minor == nt[i][1];
+        if (!real)
+            return 1;
         h->family = AS_OSFAM_WINDOWS;
         snprintf(h->name, sizeof h->name, "Windows");
         snprintf(h->version, sizeof h->version, "%u.%u.%u", in->major, in->minor, in->build);

@@ -210,9 +210,9 @@ EOF
                 -addext "subjectAltName=DNS:$fqdn,DNS:$ptr,IP:$ip" \
                 -keyout "$d/tls/key.pem" -out "$d/tls/cert.pem" 2>"$d/tls/openssl.out"
             local subj
-            subj=$(openssl x509 -in "$d/tls/cert.pem" -noout -subject -nameopt RFC2253)
-            svc_note tls_subject "${subj#subject=}" "$id"
-            svc_note tls_issuer "${subj#subject=}" "$id"
+            # identity's tls.subject and tls.issuer are the common names (self-signed: one).
+            svc_note tls_subject "$fqdn" "$id"
+            svc_note tls_issuer "$fqdn" "$id"
             svc_note tls_sans "DNS:$fqdn,DNS:$ptr,IP:$ip" "$id"
             checks+=" https"
         fi
@@ -358,7 +358,10 @@ write_identity() {
                 [[ $ST == open ]] || continue
                 deploy_for_port "$p"
                 if [[ -n $served ]] && in_list "$p" "$served"; then
-                    printf '%s\tport\t%s\n' "$ip" "$p"
+                    # SMB is asked on 445, and on 139 only when 445 is not open.
+                    if ! [[ $p == 139 ]] || ! in_list 445 "$served"; then
+                        printf '%s\tport\t%s\n' "$ip" "$p"
+                    fi
                     [[ -n $ch ]] && printf '%s\tconfirmed\t%s\n' "$ip" "$ch"
                 elif [[ -n $ch ]]; then
                     printf '%s\topen\t%s\n' "$ip" "$ch"
@@ -372,10 +375,7 @@ write_identity() {
 }
 
 deploy_for_port() {  # sets ch to PORT's deploy channel (fingerprints/deploy.tab), "" if none
-    case $1 in
-        22) ch=ssh ;; 23) ch=telnet ;; 513) ch=rlogin ;; 514) ch=rsh ;;
-        139 | 445) ch=smb ;; 3389) ch=rdp ;; *) ch="" ;;
-    esac
+    ch=$(awk -v p="$1/tcp" '$1 == p { print $2; exit }' "$DEPLOY_TAB")
 }
 
 # Assembles identity.json from "ip<TAB>key<TAB>value" lines. The OS verdict follows

@@ -101,7 +101,11 @@ def load_json(path):
             "ports": ports,
             "managed": h.get("managed"),
             "agent": set(agent.split(", ")) if agent else set(),
-            "deploy": h.get("deploy"),
+            # The truth knows which channels' ports are open, not which protocols answered
+            # (identity.json and test_identity.sh judge that): confirmed and only-open
+            # channels together must be the open ones.
+            "deploy": sorted(set(h.get("deploy") or []) | set(h.get("deploy_open") or []))
+            if isinstance(h.get("deploy"), list) else h.get("deploy"),
         }
     return found
 

@@ -11,13 +11,33 @@
 # Read-only mid-scan: Linux refuses `mount -o remount,ro` while a file is open for writing,
 # so the test does what a failing disk does: an ext4 error (sysfs trigger_fs_error) makes
 # the kernel switch the file system to read-only under the writer (emergency_ro).
+#
+# The checks run in a mount namespace of their own (private propagation), made after the lab
+# is up: every `ip netns exec` on the machine (other tests' lab hosts, dnsmasq, scanners)
+# copies the mount table of the namespace it starts from, so a tmpfs or ext4 mounted in the
+# initial namespace lands in those copies, and they keep its superblock alive after our
+# umount. The ext4 then stays busy (e2fsck cannot open it) and the next mount of the loop
+# device gets the old superblock back, still emergency_ro. Mounted only here, the file
+# systems are seen by nobody but this test and the scans it starts and waits for.
 
 # shellcheck disable=SC2317  # functions run from traps and checks
 # shellcheck source=tests/lab/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 A=$AS_BUILD_DIR/agentscan
-lab_up
-X=$LAB_DIR
+if [[ -z ${AS_STORAGE_LAB-} ]]; then
+    lab_up
+    # The lab (its named network namespaces) stays in the initial mount namespace, where
+    # lab_down removes it; the storage checks run below, in a private mount namespace.
+    unshare --mount --propagation private -- env AS_STORAGE_LAB="$LAB_DIR" \
+        AS_SOURCE_DIR="$AS_SOURCE_DIR" AS_BUILD_DIR="$AS_BUILD_DIR" bash "${BASH_SOURCE[0]}"
+    exit $?     # lab_down (the EXIT trap) exits with this status
+fi
+# In the private mount namespace: LAB_DIR stays empty, so lab_down (from cleanup) only exits.
+# shellcheck disable=SC1091
+source "$AS_STORAGE_LAB/lab.env"
+trap 'echo "interrupted"; exit 130' INT
+trap 'echo "terminated"; exit 143' TERM
+X=$AS_STORAGE_LAB
 MNT=$X/mnt
 EXT=$X/ext4
 LOOP=""
@@ -56,6 +76,22 @@ ended() {
     kill -KILL "$PID" 2>/dev/null
     wait "$PID"
     RC=$?
+}
+# sb_released LOOP: wait (bounded) until the kernel has no ext4 superblock on LOOP; if one
+# stays, name the processes whose mount namespaces still hold a mount of it.
+sb_released() {
+    local sys=/sys/fs/ext4/${1##*/} f dev
+    for _ in $(seq 1 100); do
+        [[ -e $sys ]] || return 0
+        sleep 0.1
+    done
+    dev=$(lsblk -dno MAJ:MIN "$1" | tr -d ' ')
+    for f in /proc/[0-9]*/mountinfo; do
+        grep -qs " $dev / " "$f" || continue
+        f=${f%/mountinfo}
+        echo "  still mounted in the mount namespace of pid ${f#/proc/} ($(cat "$f/comm" 2>/dev/null))"
+    done | head -5
+    return 1
 }
 header_says() {  # header_says DB WORD: `agentscan hosts` prints the scan as WORD
     timeout 30 "$A" hosts --db "$1" 2>&1 | head -1 | grep -q "($2,"
@@ -97,9 +133,15 @@ if mkfs.ext4 -q -F "$X/ext4.img" && LOOP=$(losetup -f --show "$X/ext4.img") &&
     check "integrity_check ok, read-only" test "$(ro "$DB" "PRAGMA integrity_check")" = ok
     check "a reader on the read-only file system shows the scan interrupted" \
         header_says "$DB" interrupted
-    umount "$EXT"
-    e2fsck -fy "$LOOP" >/dev/null 2>&1
+    check "the read-only file system unmounts" umount "$EXT"
+    # Bounded: the superblock must be gone before e2fsck, or the next mount reuses it.
+    check "no mount of $LOOP is left anywhere (its superblock is released)" sb_released "$LOOP"
+    e2fsck -fy "$LOOP" >"$X/e2fsck.out" 2>&1
+    rc=$?
+    check "e2fsck repairs the file system (status $rc)" test "$rc" -le 1 || tail -5 "$X/e2fsck.out"
     mount "$LOOP" "$EXT"
+    check "the repaired file system mounts read-write ($(findmnt -no OPTIONS "$EXT"))" \
+        findmnt -no OPTIONS -O rw,noemergency_ro "$EXT"
     check "integrity_check ok after the file system is repaired" \
         test "$(ro "$DB" "PRAGMA integrity_check")" = ok
     after=$(ro "$DB" "SELECT count(*) FROM observation")

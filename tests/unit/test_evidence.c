@@ -106,10 +106,19 @@ START_TEST(samba_is_not_windows)
     ck_assert_int_eq(as_evidence_ntlm(&in, wb, &e), 1);
     ck_assert_int_eq(e.hint.family, AS_OSFAM_WINDOWS);
     ck_assert_str_eq(e.hint.version, "Windows Server 2022");
-    in.major = 5, in.minor = 9, in.build = 1234;
+    in.major = 10, in.minor = 0, in.build = 1234;
     ck_assert_int_eq(as_evidence_ntlm(&in, wb, &e), 1);
     ck_assert_int_eq(e.hint.family, AS_OSFAM_WINDOWS);
-    ck_assert_str_eq(e.hint.version, "5.9.1234");
+    ck_assert_str_eq(e.hint.version, "10.0.1234");
+    /* a version Windows NT never had is kept as seen and names no OS */
+    in.major = 255, in.minor = 255, in.build = 65535;
+    ck_assert_int_eq(as_evidence_ntlm(&in, wb, &e), 1);
+    ck_assert_str_eq(e.value, "NTLMSSP version 255.255.65535");
+    ck_assert_int_eq(e.hint.family, AS_OSFAM_UNKNOWN);
+    ck_assert_str_eq(e.hint.name, "");
+    in.major = 5, in.minor = 9, in.build = 1234;
+    ck_assert_int_eq(as_evidence_ntlm(&in, wb, &e), 1);
+    ck_assert_int_eq(e.hint.family, AS_OSFAM_UNKNOWN);
     in.has_version = 0;
     ck_assert_int_eq(as_evidence_ntlm(&in, wb, &e), 0);
     as_winbuild_free(wb);
