@@ -69,7 +69,7 @@ int as_host_ports_alloc(as_hosttab *t, as_host *h)
 {
     if (h->ports != NULL)
         return 0;
-    h->ports = calloc(t->nports ? t->nports : 1, sizeof *h->ports);
+    h->ports = as_hostports_new(t->nports);
     if (h->ports == NULL)
         return -1;
     if (++t->with_slots > t->with_slots_peak)
@@ -81,7 +81,7 @@ void as_host_release(as_hosttab *t, as_host *h)
 {
     if (h->ports != NULL)
         t->with_slots--;
-    free(h->ports);
+    as_hostports_free(h->ports);
     h->ports = NULL;
     free(h->name);
     h->name = NULL;
@@ -106,7 +106,7 @@ long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created)
     memset(h, 0, sizeof *h);
     h->ip = ip;
     h->rtt_us = -1;
-    h->unknown = (uint16_t)t->nports;
+    h->unknown = (uint32_t)t->nports;
     size_t s = slot_of(ip, t->index_cap);
     while (t->index[s] != 0)
         s = (s + 1) & (t->index_cap - 1);

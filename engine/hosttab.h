@@ -1,8 +1,9 @@
 /* hosttab.h — the hosts that answered, and nothing else: memory grows with live hosts,
  * never with the size of the target range. Hosts live in one array (indexes are stable
- * handles); an open-addressing index maps address → host. A host's port slots exist only
- * while its ports are being probed: allocated when the first goes out, released (with
- * name and OS results) once the host is in the store; what the end of the scan still
+ * handles); an open-addressing index maps address → host. A host's port state (a bit per
+ * port and the answers, hostports.h) exists only while its ports are being probed:
+ * allocated when the first goes out, released (with name and OS results) once the host
+ * is in the store; what the end of the scan still
  * needs (liveness, firewall summary) stays in a few bytes. */
 #ifndef AS_HOSTTAB_H
 #define AS_HOSTTAB_H
@@ -10,17 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A slot state beside enum as_port_state: the port's probe could not be queued (no
- * memory), so it was never asked and is never stored. */
-#define AS_SLOT_UNASKED 0x80
-
-typedef struct as_port_slot {
-    uint8_t state;          /* enum as_port_state */
-    uint8_t tries;          /* probes sent */
-    uint8_t reason_ttl;
-    const char *reason;     /* static string */
-    uint64_t sent_us;       /* time of the last probe */
-} as_port_slot;
+#include "engine/hostports.h"
 
 enum as_host_flags {
     AS_HOST_UP = 1,         /* answered a liveness probe (or a port, with -Pn) */
@@ -31,6 +22,8 @@ enum as_host_flags {
     AS_HOST_TIMING = 32,        /* a timing probe is out (see scan_reply.c) */
     AS_HOST_OS_PENDING = 64,    /* OS detection running (scan_os.c) */
     AS_HOST_OS_DONE = 128,      /* OS detection finished or not possible */
+    AS_HOST_PORTS_FINAL = 256,  /* its last probe pass timed out (or the scan ended):
+                                 * the ports that never answered are filtered */
 };
 
 typedef struct as_host {
@@ -42,12 +35,14 @@ typedef struct as_host {
     const char *up_reason;
     int64_t rtt_us;
     uint64_t timing_sent_us;    /* when the timing probe left */
-    uint16_t timing_port;       /* its port index */
-    uint16_t unknown;       /* ports whose state is not known yet */
+    uint32_t timing_port;       /* its port index */
+    uint8_t pass;           /* its port probe pass: 0, then one per retry (scan_send.c) */
+    uint32_t unknown;       /* ports neither answered nor given up yet */
     char *name;             /* reverse DNS, NULL until answered */
-    as_port_slot *ports;    /* one per scanned port, in the scan's port order; NULL before
-                             * its probes start and after it is stored */
-    uint32_t next_port;     /* its port probes queued so far (the cursor, scan_send.c) */
+    as_hostports *ports;    /* which ports answered, and how; NULL before its probes
+                             * start and after it is stored */
+    uint32_t next_port;     /* position of the current pass in its port order */
+    uint64_t pass_sent_us;  /* when the current pass sent its last probe */
     uint32_t fw_closed;     /* once stored: closed ports, and the open ones as text, */
     char *fw_ports;         /* for the scan-wide firewall rule */
     struct as_osjob *os;    /* OS detection state, while it runs */
@@ -64,7 +59,7 @@ typedef struct as_hosttab {
     uint32_t *index;        /* host number + 1, 0 = empty */
     size_t index_cap;       /* power of two */
     size_t nports;
-    size_t with_slots, with_slots_peak;    /* hosts holding port slots, now and at most */
+    size_t with_slots, with_slots_peak;    /* hosts holding port state, now and at most */
 } as_hosttab;
 
 int as_hosttab_init(as_hosttab *t, size_t nports);
@@ -74,9 +69,9 @@ long as_hosttab_find(const as_hosttab *t, uint32_t ip);
 /* Host number of ip, added (all ports unknown, no slots yet) if new; *created says which.
  * -1 on ENOMEM. */
 long as_hosttab_add(as_hosttab *t, uint32_t ip, int *created);
-/* The host's port slots, all unknown: 0, or -1 on ENOMEM. */
+/* The host's port state, nothing answered: 0, or -1 on ENOMEM. */
 int as_host_ports_alloc(as_hosttab *t, as_host *h);
-/* Frees what the store now holds (slots, name, OS results); keeps ip, flags, liveness,
+/* Frees what the store now holds (port state, name, OS results); keeps ip, flags, liveness,
  * passive signature and the firewall summary. */
 void as_host_release(as_hosttab *t, as_host *h);
 

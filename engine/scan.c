@@ -293,6 +293,7 @@ static int setup_state(as_scanner *s, char *err, size_t errlen)
         s->port_index[(as_scan_port_is_udp(s, i) ? 65536u : 0u) + o->ports[i]] = (uint32_t)i + 1;
     as_permute_init(&s->perm, s->naddr * s->nslots, o->seed ? o->seed : s->ctx.key.k0);
     s->port_perm_host = -1;
+    as_reasons_init(&s->reasons);
     /* Liveness sends two different probes per address; one retry pass for the silent ones
      * makes losing all four very unlikely. -Pn sweeps every (address, port) and then once
      * more for the addresses that answered nothing (a host with one answering port must

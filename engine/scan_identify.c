@@ -56,16 +56,18 @@ void as_scan_identify_keep(as_scanner *s, const as_host *h)
     }
     as_id_keep *k = &s->idkeep[s->nidkeep];
     memset(k, 0, sizeof *k);
+    /* The open ports are among the host's answers (hostports.h), put in port order when
+     * its record was built. */
     size_t open = 0;
-    for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++)
-        open += h->ports[i].state == AS_PORT_OPEN && kept_port(s, s->o->ports[i]);
+    for (size_t i = 0; h->ports != NULL && i < h->ports->n; i++)
+        open += h->ports->list[i].state == AS_PORT_OPEN && kept_port(s, s->o->ports[h->ports->list[i].pi]);
     if (open > 0 && (k->ports = malloc(open * sizeof *k->ports)) == NULL) {
         s->idkeep_failed = 1;
         return;
     }
-    for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++)
-        if (h->ports[i].state == AS_PORT_OPEN && kept_port(s, s->o->ports[i]))
-            k->ports[k->nports++] = s->o->ports[i];
+    for (size_t i = 0; h->ports != NULL && i < h->ports->n; i++)
+        if (h->ports->list[i].state == AS_PORT_OPEN && kept_port(s, s->o->ports[h->ports->list[i].pi]))
+            k->ports[k->nports++] = s->o->ports[h->ports->list[i].pi];
     k->subj.ip = h->ip;
     k->subj.reply_ttl = h->reply_ttl;
     k->subj.ptr_name = dup_or_null(h->name);

@@ -16,6 +16,7 @@
 #include "engine/ring.h"
 #include "engine/rtt.h"
 #include "engine/scan.h"
+#include "engine/sendtimes.h"
 #include "engine/txsock.h"
 #include "probes/portstate.h"
 #include "probes/probe.h"
@@ -30,14 +31,17 @@ typedef struct as_slot {
 
 #define AS_MAX_SLOTS (AS_MAX_ACK_PORTS + 1)
 
-/* A work item of the send and wait queues: host number, port index, and flags: the timing
- * probe of a -Pn host (a second SYN whose answer measures the round trip), or a host's
- * port cursor (one item stands for all its port probes, made one by one as they go). */
-#define AS_ITEM(hn, pi) (((uint64_t)(hn) << 18) | (uint64_t)(pi))
-#define AS_ITEM_TIMING ((uint64_t)1 << 16)
-#define AS_ITEM_CURSOR ((uint64_t)1 << 17)
-#define AS_ITEM_HOST(item) ((long)((item) >> 18))
-#define AS_ITEM_PORT(item) ((size_t)((item) & 0xffff))
+/* A work item of the send queues: host number, port index, and flags: the timing probe of
+ * a -Pn host (a second SYN whose answer measures the round trip), or a host's port cursor
+ * (one item stands for one pass over its unanswered ports, probes made one by one as they
+ * go). The wait queue holds the hosts whose pass has been sent, by the time it was. */
+/* The port index has 20 bits: TCP and UDP -p- together make 131,070 ports. */
+#define AS_ITEM_PORT_BITS 20
+#define AS_ITEM(hn, pi) (((uint64_t)(hn) << (AS_ITEM_PORT_BITS + 2)) | (uint64_t)(pi))
+#define AS_ITEM_TIMING ((uint64_t)1 << AS_ITEM_PORT_BITS)
+#define AS_ITEM_CURSOR ((uint64_t)1 << (AS_ITEM_PORT_BITS + 1))
+#define AS_ITEM_HOST(item) ((long)((item) >> (AS_ITEM_PORT_BITS + 2)))
+#define AS_ITEM_PORT(item) ((size_t)((item) & (((uint64_t)1 << AS_ITEM_PORT_BITS) - 1)))
 
 /* A running OS job and when it next needs a turn. */
 typedef struct as_osdue {
@@ -82,12 +86,15 @@ typedef struct as_scanner {
     int window_congested;
 
     as_fifo sendq;                  /* port probes of live hosts, to send now */
-    as_fifo waitq;                  /* sent port probes, oldest first */
-    as_fifo retryq;                 /* timed-out port probes: sent before the send queue, so a
-                                     * host finishes (and frees its slots) soon after its turn */
+    as_fifo waitq;                  /* hosts whose pass is sent, oldest first */
+    as_fifo retryq;                 /* retry passes of timed-out hosts: sent before the send
+                                     * queue, so a host finishes (and frees its state) soon
+                                     * after its turn */
+    as_sendtimes sendtimes;         /* round-trip samples of first probes (sendtimes.h) */
+    as_reasons reasons;             /* the reasons answers gave, by index (hostports.h) */
     as_permute port_perm;           /* the port order of the host whose cursor is in front */
     long port_perm_host;            /* ... and which host that is (-1: none) */
-    uint64_t port_slot_failures;    /* hosts whose port slots could not be allocated */
+    uint64_t port_slot_failures;    /* hosts (or answers) whose port state could not be held */
     uint32_t *port_index;           /* (UDP ? 65536 : 0) + port → index + 1 in o->ports, 0 = not
                                      * scanned (as_scan_port_slot) */
 

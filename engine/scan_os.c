@@ -27,10 +27,14 @@ typedef struct as_osjob {
 
 static uint16_t pick_port(const as_scanner *s, const as_host *h, uint8_t state, uint16_t fallback)
 {
-    for (size_t i = 0; i < s->o->nports; i++)
-        if (h->ports[i].state == state && !as_scan_port_is_udp(s, i))
-            return s->o->ports[i];
-    return fallback;
+    /* The first such TCP port in the scan's port order (the OS probes are TCP); the
+     * answers are in arrival order. */
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; h->ports != NULL && i < h->ports->n; i++)
+        if (h->ports->list[i].state == state && h->ports->list[i].pi < best &&
+            !as_scan_port_is_udp(s, h->ports->list[i].pi))
+            best = h->ports->list[i].pi;
+    return best == SIZE_MAX ? fallback : s->o->ports[best];
 }
 
 /* A port nobody scanned, for the tests that want a closed port when none was seen (nmap

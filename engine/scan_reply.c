@@ -83,7 +83,7 @@ static void handle_port(as_scanner *s, const as_result *r)
         hn = as_hosttab_add(&s->hosts, r->ip, &created);
         if (hn < 0)
             return;
-        /* -Pn: every port of it is already asked, so the slots are needed at once. */
+        /* -Pn: every port of it is already asked, so its port state is needed at once. */
         if (as_host_ports_alloc(&s->hosts, &s->hosts.hosts[hn]) != 0) {
             s->port_slot_failures++;
             return;
@@ -93,32 +93,35 @@ static void handle_port(as_scanner *s, const as_result *r)
     if (pi == 0)
         return;
     as_host *h = &s->hosts.hosts[hn];
-    /* No slots: its port probes have not started (a stale reply) or it is stored. */
+    /* No port state: its port probes have not started (a stale reply) or it is stored. */
     if (h->ports == NULL)
         return;
     take_mac(s, h, r);
-    as_port_slot *ps = &h->ports[pi - 1];
-    if ((h->flags & AS_HOST_TIMING) && h->timing_port == pi - 1 && h->timing_sent_us != 0 &&
-        r->t_us > h->timing_sent_us && ps->state != AS_PORT_UNKNOWN) {
+    size_t idx = pi - 1;
+    int answered = as_hostports_answered(h->ports, idx);
+    if ((h->flags & AS_HOST_TIMING) && h->timing_port == idx && h->timing_sent_us != 0 &&
+        r->t_us > h->timing_sent_us && answered) {
         h->flags &= ~(uint32_t)AS_HOST_TIMING;
         as_rtt_sample(&s->rtt, r->t_us - h->timing_sent_us);
         h->rtt_us = (int64_t)(r->t_us - h->timing_sent_us);
         return;
     }
-    if (ps->state != AS_PORT_UNKNOWN)
+    if (answered)
         return;
-    ps->state = r->state;
-    ps->reason = r->reason;
-    ps->reason_ttl = r->ttl;
+    /* Without memory for the answer the port is neither retried nor reported. */
+    if (as_hostports_add(h->ports, idx, r->state, as_reasons_index(&s->reasons, r->reason), r->ttl) != 0)
+        s->port_slot_failures++;
     h->unknown--;
-    as_scan_answer_seen(s, ps->tries > 1);
-    if (ps->tries > 1)
+    /* An answer during a retry pass came after a probe was lost (or late). */
+    int retransmitted = h->pass > 0;
+    as_scan_answer_seen(s, retransmitted);
+    if (retransmitted)
         as_scan_loss_signal(s, r->t_us);
-    /* Karn's rule: only an answer to a probe sent once measures the round trip. */
-    if (ps->tries == 1 && r->t_us > ps->sent_us) {
-        as_rtt_sample(&s->rtt, r->t_us - ps->sent_us);
+    uint64_t sent_us;
+    if (!retransmitted && as_sendtimes_take(&s->sendtimes, AS_ITEM(hn, idx), &sent_us) && r->t_us > sent_us) {
+        as_rtt_sample(&s->rtt, r->t_us - sent_us);
         if (h->rtt_us < 0)
-            h->rtt_us = (int64_t)(r->t_us - ps->sent_us);
+            h->rtt_us = (int64_t)(r->t_us - sent_us);
     }
     if (r->state == AS_PORT_OPEN && r->proto == IPPROTO_TCP && h->os_passive == NULL) {
         as_passive_obs po = {.ttl = r->ttl, .df = r->df, .win = r->win};
@@ -137,7 +140,7 @@ static void handle_port(as_scanner *s, const as_result *r)
             /* The -Pn sweep keeps no send times, so ask this port once more, statefully:
              * its answer measures the round trip that paces retries and the cool-down. */
             if (s->o->no_ping && s->rtt.samples < 64) {
-                h->timing_port = (uint16_t)(pi - 1);
+                h->timing_port = pi - 1;
                 if (as_fifo_push(&s->sendq, AS_ITEM(hn, pi - 1) | AS_ITEM_TIMING) == 0)
                     h->flags |= AS_HOST_TIMING;
             }
@@ -182,12 +185,9 @@ void as_scan_finish_hosts(as_scanner *s)
             continue;
         /* A finished sweep has asked every port max_retries + 1 times; an interrupted
          * one leaves unasked ports unknown rather than claim they are filtered. */
-        for (size_t i = 0; i < s->o->nports && !s->stopping && h->ports != NULL; i++) {
-            if (h->ports[i].state == AS_PORT_UNKNOWN) {
-                h->ports[i].state = as_scan_port_silent_state(s, i);
-                h->ports[i].reason = "no-response";
-                h->unknown--;
-            }
+        if (!s->stopping && h->ports != NULL) {
+            h->flags |= AS_HOST_PORTS_FINAL;
+            h->unknown = 0;
         }
         h->flags &= ~(uint32_t)AS_HOST_DNS_PENDING;
         if (as_fifo_push(&s->doneq, (uint64_t)hn) == 0)

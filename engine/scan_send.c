@@ -23,17 +23,38 @@ static void emit(as_scanner *s, uint8_t probe, const uint8_t *mac, uint32_t ip, 
     as_txsock_commit(&s->tx, k->make(&s->tmpl[probe], &s->ctx, frame, mac, ip, port, attempt));
 }
 
-/* The next port of a host's cursor (the front of the send queue): its ports in a random
- * order of their own, a keyed permutation, so no host sees its ports in sequence. The
- * host's slots appear with its first probe. 1 with *out the item to send, or 0. */
-static int next_from_cursor(as_scanner *s, uint64_t item, uint64_t *out)
+/* A port probe of a live host: the one place that emits one, a SYN or the UDP probe by
+ * the port's protocol (as_scan_port_probe). */
+static void emit_port(as_scanner *s, const as_host *h, size_t pi, unsigned attempt)
+{
+    emit(s, as_scan_port_probe(s, pi), mac_for(s, h), h->ip, s->o->ports[pi], attempt);
+}
+
+/* A host's pass is sent: it times out from now (as_scan_expire). A host that cannot be
+ * queued keeps its unanswered ports until the scan ends, then they are filtered. */
+static void pass_sent(as_scanner *s, long hn, uint64_t now)
+{
+    s->hosts.hosts[hn].pass_sent_us = now;
+    as_fifo_push(&s->waitq, AS_ITEM(hn, 0));
+}
+
+/* The next port of a host's cursor (the front of queue q): a pass over its unanswered
+ * ports in a random order of their own, a keyed permutation, so no host sees its ports in
+ * sequence. The host's port state appears with its first probe. 1 with *out the item to
+ * send, or 0 (answered ports skipped count in *skips). */
+static int next_from_cursor(as_scanner *s, as_fifo *q, uint64_t item, uint64_t now, uint64_t *out,
+                            unsigned *skips)
 {
     long hn = AS_ITEM_HOST(item);
     as_host *h = &s->hosts.hosts[hn];
+    if (h->flags & AS_HOST_WRITTEN) {
+        as_fifo_pop(q);     /* stored already: nothing left to ask */
+        return 0;
+    }
     if (h->ports == NULL && as_host_ports_alloc(&s->hosts, h) != 0) {
-        /* No memory for its slots: its ports are never asked, so never reported. */
+        /* No memory for its state: its ports are never asked, so never reported. */
         s->port_slot_failures++;
-        as_fifo_pop(&s->sendq);
+        as_fifo_pop(q);
         h->unknown = 0;
         as_scan_host_check_done(s, hn);
         return 0;
@@ -42,11 +63,21 @@ static int next_from_cursor(as_scanner *s, uint64_t item, uint64_t *out)
         as_permute_init(&s->port_perm, s->o->nports, s->ctx.key.k1 ^ h->ip);
         s->port_perm_host = hn;
     }
-    uint64_t pi = as_permute_at(&s->port_perm, h->next_port++);
-    if (h->next_port >= s->o->nports)
-        as_fifo_pop(&s->sendq);
-    *out = AS_ITEM(hn, pi);
-    return 1;
+    int found = 0;
+    while (h->next_port < s->o->nports && *skips <= MAX_SKIPS_PER_FILL) {
+        uint64_t pi = as_permute_at(&s->port_perm, h->next_port++);
+        if (!as_hostports_answered(h->ports, pi)) {
+            *out = AS_ITEM(hn, pi);
+            found = 1;
+            break;
+        }
+        ++*skips;
+    }
+    if (h->next_port >= s->o->nports) {
+        as_fifo_pop(q);
+        pass_sent(s, hn, now);
+    }
+    return found;
 }
 
 /* A port probe of a live host; 1 if one was queued for sending. */
@@ -55,23 +86,33 @@ static int send_port_probe(as_scanner *s, uint64_t item, uint64_t now)
     as_host *h = &s->hosts.hosts[AS_ITEM_HOST(item)];
     size_t pi = AS_ITEM_PORT(item);
     if (h->ports == NULL)
-        return 0;   /* stored already: a retry or timing probe is moot */
-    as_port_slot *ps = &h->ports[pi];
+        return 0;   /* stored already: a timing probe is moot */
     if (item & AS_ITEM_TIMING) {
         /* Not retried: without an answer the scan just keeps its current timeout. */
-        emit(s, as_scan_port_probe(s, pi), mac_for(s, h), h->ip, s->o->ports[pi], 1);
+        emit_port(s, h, pi, 1);
         h->timing_sent_us = now;
         return 1;
     }
-    if (ps->state != AS_PORT_UNKNOWN)
+    if (as_hostports_answered(h->ports, pi))
         return 0;
-    emit(s, as_scan_port_probe(s, pi), mac_for(s, h), h->ip, s->o->ports[pi], ps->tries);
-    ps->tries++;
-    ps->sent_us = now;
-    /* Untracked, the probe has no timeout: an answer still counts, and a port that never
-     * answers is filtered when the scan ends. */
-    as_fifo_push(&s->waitq, item);
+    emit_port(s, h, pi, h->pass);
+    /* Karn's rule: only an answer to a probe sent once measures the round trip. */
+    if (h->pass == 0)
+        as_sendtimes_note(&s->sendtimes, item, now);
     return 1;
+}
+
+/* The next item of a send or retry queue; 1 if a probe was queued for sending. */
+static int send_from(as_scanner *s, as_fifo *q, uint64_t now, unsigned *skips)
+{
+    uint64_t item = as_fifo_front(q);
+    if (item & AS_ITEM_CURSOR) {
+        if (!next_from_cursor(s, q, item, now, &item, skips))
+            return 0;
+    } else {
+        as_fifo_pop(q);
+    }
+    return send_port_probe(s, item, now);
 }
 
 static void advance_cursor(as_scanner *s, uint64_t now)
@@ -125,23 +166,16 @@ int as_scan_sweep_pending(const as_scanner *s, uint64_t now)
 unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget)
 {
     unsigned n = as_scan_os_fill(s, now, budget), skips = 0;
-    while (n < budget && !as_txsock_full(&s->tx)) {
+    while (n < budget && !as_txsock_full(&s->tx) && skips <= MAX_SKIPS_PER_FILL) {
         if (s->retryq.count > 0) {
-            n += (unsigned)send_port_probe(s, as_fifo_pop(&s->retryq), now);
+            n += (unsigned)send_from(s, &s->retryq, now, &skips);
             continue;
         }
         if (s->sendq.count > 0) {
-            uint64_t item = as_fifo_front(&s->sendq);
-            int have = 1;
-            if (item & AS_ITEM_CURSOR)
-                have = next_from_cursor(s, item, &item);
-            else
-                as_fifo_pop(&s->sendq);
-            if (have)
-                n += (unsigned)send_port_probe(s, item, now);
+            n += (unsigned)send_from(s, &s->sendq, now, &skips);
             continue;
         }
-        if (s->sweep_done || skips > MAX_SKIPS_PER_FILL)
+        if (s->sweep_done)
             break;
         /* A retry pass starts only once the last pass's replies have had time to come. */
         if (s->cursor == s->shard_k && s->pass > 0 && now < s->pass_end_us + as_rtt_timeout(&s->rtt))
@@ -154,28 +188,27 @@ unsigned as_scan_fill_batch(as_scanner *s, uint64_t now, unsigned budget)
     return n;
 }
 
+/* Hosts whose pass has timed out: another pass over their unanswered ports, or after the
+ * last one (max_retries + 1 passes in all) those ports are filtered and the host is done. */
 void as_scan_expire(as_scanner *s, uint64_t now)
 {
     uint64_t timeout = as_rtt_timeout(&s->rtt);
     while (s->waitq.count > 0) {
-        uint64_t item = as_fifo_front(&s->waitq);
-        long hn = AS_ITEM_HOST(item);
+        long hn = AS_ITEM_HOST(as_fifo_front(&s->waitq));
         as_host *h = &s->hosts.hosts[hn];
-        if (h->ports == NULL) {     /* stored already */
-            as_fifo_pop(&s->waitq);
-            continue;
-        }
-        as_port_slot *ps = &h->ports[AS_ITEM_PORT(item)];
-        if (ps->state == AS_PORT_UNKNOWN && now < ps->sent_us + timeout)
+        if (h->ports != NULL && h->unknown > 0 && now < h->pass_sent_us + timeout)
             break;
         as_fifo_pop(&s->waitq);
-        if (ps->state != AS_PORT_UNKNOWN)
-            continue;
-        if (ps->tries <= s->o->max_retries && as_fifo_push(&s->retryq, item) == 0)
-            continue;
-        ps->state = as_scan_port_silent_state(s, AS_ITEM_PORT(item));
-        ps->reason = "no-response";
-        h->unknown--;
+        if (h->ports == NULL || h->unknown == 0)
+            continue;   /* stored, or every port answered */
+        if (h->pass < s->o->max_retries) {
+            h->pass++;
+            h->next_port = 0;
+            if (as_fifo_push(&s->retryq, AS_ITEM(hn, 0) | AS_ITEM_CURSOR) == 0)
+                continue;
+        }
+        h->flags |= AS_HOST_PORTS_FINAL;
+        h->unknown = 0;
         as_scan_host_check_done(s, hn);
     }
 }
@@ -185,23 +218,24 @@ void as_scan_requeue_pn(as_scanner *s, uint64_t now)
     if (!s->o->no_ping || s->pn_requeued || !s->sweep_done || now < s->last_sweep_us + as_rtt_timeout(&s->rtt))
         return;
     s->pn_requeued = 1;
-    size_t queued = s->sendq.count;
+    size_t queued = 0;
     for (size_t hn = 0; hn < s->hosts.count; hn++) {
         as_host *h = &s->hosts.hosts[hn];
-        if (!(h->flags & AS_HOST_UP) || h->ports == NULL)
+        if (!(h->flags & AS_HOST_UP) || h->ports == NULL || h->unknown == 0)
             continue;
-        for (size_t i = 0; i < s->o->nports; i++) {
-            if (h->ports[i].state != AS_PORT_UNKNOWN)
-                continue;
-            /* The sweep sent the first probe; these are retries. One that cannot be queued
-             * leaves its port unknown, filtered when the scan ends. */
-            h->ports[i].tries = 1;
-            if (s->o->max_retries > 0)
-                as_fifo_push(&s->sendq, AS_ITEM(hn, i));
+        /* The sweep sent the first probe of every port; these passes are retries. */
+        h->pass = 1;
+        h->next_port = 0;
+        if (s->o->max_retries > 0 && as_fifo_push(&s->sendq, AS_ITEM(hn, 0) | AS_ITEM_CURSOR) == 0) {
+            queued++;
+            continue;
         }
+        h->flags |= AS_HOST_PORTS_FINAL;
+        h->unknown = 0;
+        as_scan_host_check_done(s, (long)hn);
     }
-    as_scan_log(s, 1, "sweep", "-Pn: %zu silent ports of %llu answering hosts queued for retry",
-                s->sendq.count - queued, (unsigned long long)s->hosts_up);
+    as_scan_log(s, 1, "sweep", "-Pn: silent ports of %zu of %llu answering hosts queued for retry", queued,
+                (unsigned long long)s->hosts_up);
 }
 
 /* Congestion control, nmap's idea in a rate: an answer to a retransmission means a probe

@@ -70,19 +70,22 @@ static void os_fields(as_scanner *s, const as_host *h, as_host_record *rec)
     }
     /* Firewall rule 1: SYN/ACKs and RSTs from different distances. */
     as_fw_host fw = {"", "", 0, 0, 0};
-    for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++) {
-        if (as_scan_port_is_udp(s, i))
+    for (size_t i = 0; h->ports != NULL && i < h->ports->n; i++) {
+        const as_port_answer *a = &h->ports->list[i];
+        if (as_scan_port_is_udp(s, a->pi))
             continue;   /* the rules speak of SYN/ACKs and RSTs */
-        if (h->ports[i].state == AS_PORT_OPEN && fw.synack_ttl == 0)
-            fw.synack_ttl = h->ports[i].reason_ttl;
-        if (h->ports[i].state == AS_PORT_CLOSED && fw.rst_ttl == 0)
-            fw.rst_ttl = h->ports[i].reason_ttl;
+        if (a->state == AS_PORT_OPEN && fw.synack_ttl == 0)
+            fw.synack_ttl = a->ttl;
+        if (a->state == AS_PORT_CLOSED && fw.rst_ttl == 0)
+            fw.rst_ttl = a->ttl;
     }
     if (as_fw_host_rule(&fw, s->fw_note, sizeof s->fw_note)) {
         rec->firewall_suspect = 1;
         rec->firewall_note = s->fw_note;
     }
 }
+
+static void port_records(as_scanner *s, const as_host *h, as_host_record *rec, as_port_record *ports);
 
 static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, as_port_record *ports)
 {
@@ -96,21 +99,32 @@ static void build_record(as_scanner *s, const as_host *h, as_host_record *rec, a
     memcpy(rec->mac, h->mac, 6);
     snprintf(rec->name, sizeof rec->name, "%s", h->name ? h->name : "");
     rec->ports = ports;
-    for (size_t i = 0; i < s->o->nports && h->ports != NULL; i++) {
+    if (h->ports != NULL)
+        port_records(s, h, rec, ports);
+    os_fields(s, h, rec);
+}
+
+/* The answers in port order, and once the host is final its silent ports filtered. */
+static void port_records(as_scanner *s, const as_host *h, as_host_record *rec, as_port_record *ports)
+{
+    as_hostports_sort(h->ports);
+    int final = (h->flags & AS_HOST_PORTS_FINAL) != 0;
+    size_t k = 0;
+    for (size_t i = 0; i < s->o->nports; i++) {
+        const as_port_answer *a = k < h->ports->n && h->ports->list[k].pi == i ? &h->ports->list[k++] : NULL;
+        if (a == NULL && (!final || as_hostports_answered(h->ports, i)))
+            continue;   /* unknown (interrupted), or an answer there was no memory for */
         as_port_record *pr = &ports[rec->nports];
-        if (h->ports[i].state == AS_PORT_UNKNOWN || h->ports[i].state == AS_SLOT_UNASKED)
-            continue;
         memset(pr, 0, sizeof *pr);
         pr->confirmed = -1;
         pr->port = s->o->ports[i];
         pr->proto = as_scan_port_is_udp(s, i) ? IPPROTO_UDP : IPPROTO_TCP;
-        pr->state = h->ports[i].state;
-        pr->reason_ttl = h->ports[i].reason_ttl;
-        snprintf(pr->reason, sizeof pr->reason, "%s", h->ports[i].reason ? h->ports[i].reason : "");
+        pr->state = a ? a->state : as_scan_port_silent_state(s, i);
+        pr->reason_ttl = a ? a->ttl : 0;
+        snprintf(pr->reason, sizeof pr->reason, "%s", a ? s->reasons.text[a->reason] : "no-response");
         describe_port(s, rec, pr);
         rec->nports++;
     }
-    os_fields(s, h, rec);
 }
 
 /* The host is in the store: keep what the scan-wide firewall rule needs (its open ports
@@ -119,13 +133,14 @@ static void summarise_and_release(as_scanner *s, as_host *h)
 {
     char ports[96] = "";
     h->fw_closed = 0;
-    for (size_t k = 0; k < s->o->nports && h->ports != NULL; k++) {
-        if (as_scan_port_is_udp(s, k))
+    for (size_t k = 0; h->ports != NULL && k < h->ports->n; k++) {
+        const as_port_answer *a = &h->ports->list[k];   /* in port order (port_records) */
+        if (as_scan_port_is_udp(s, a->pi))
             continue;
         size_t used = strlen(ports);
-        if (h->ports[k].state == AS_PORT_OPEN && used + 8 < sizeof ports)
-            snprintf(ports + used, sizeof ports - used, "%s%u", used ? "," : "", s->o->ports[k]);
-        h->fw_closed += h->ports[k].state == AS_PORT_CLOSED;
+        if (a->state == AS_PORT_OPEN && used + 8 < sizeof ports)
+            snprintf(ports + used, sizeof ports - used, "%s%u", used ? "," : "", s->o->ports[a->pi]);
+        h->fw_closed += a->state == AS_PORT_CLOSED;
     }
     free(h->fw_ports);
     h->fw_ports = strdup(ports);

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import statistics
 import struct
 import sys
@@ -212,6 +213,43 @@ def truth_sets(ct, truth_path, scope):
     }, nets
 
 
+def count_ports(a, rec, ts):
+    """Mode ports (-p- on the dense block): every port of a live address that the truth does
+    not list as open is closed (nothing else listens there), so the store must hold exactly
+    the truth's open ports and every other port closed, counted in SQL rather than compared
+    row by row (33.5 M rows)."""
+    summ = parse_agentscan_summary(a.stderr) if a.stderr else None
+    if summ:
+        rec["own_probes"] = summ["probes"]
+        rec["own_seconds"] = summ["seconds"]
+        rec["status"] = summ["status"]
+    hosts, open_set, states = set(), set(), {}
+    try:
+        db = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True)
+        scan = db.execute("SELECT max(id) FROM scan").fetchone()[0]
+        for ip, port, state in db.execute(
+                "SELECT o.ip, p.port, p.state FROM port p JOIN observation o "
+                "ON o.scan_id = p.scan_id AND o.host_id = p.host_id WHERE p.scan_id = ? AND p.state != 'closed'", (scan,)):
+            states[state] = states.get(state, 0) + 1
+            if state == "open":
+                open_set.add((ip, port))
+        states["closed"] = db.execute("SELECT count(*) FROM port WHERE scan_id = ? AND state = 'closed'",
+                                      (scan,)).fetchone()[0]
+        hosts = {r[0] for r in db.execute("SELECT ip FROM observation WHERE scan_id = ? AND up",
+                                          (scan,))}
+        db.close()
+    except (sqlite3.Error, TypeError) as e:
+        rec["note"] = f"store unreadable: {e}"
+    true_hosts = ts["live"]
+    ts["open"] = ts["open_live"]
+    want_closed = 65535 * len(true_hosts) - len(ts["open"])
+    rec["port_states"] = states
+    rec["closed_true"] = want_closed
+    rec["mismatches"] = (abs(want_closed - states.get("closed", 0)) + states.get("filtered", 0) +
+                         len(open_set ^ ts["open"]) + len(hosts ^ true_hosts))
+    return hosts, open_set, true_hosts
+
+
 def cmd_record(a):
     ct = load_compare_truth()
     truth, order, ts, nets = truth_sets(ct, a.truth, a.scope)
@@ -238,6 +276,8 @@ def cmd_record(a):
         if summ:
             rec["own_probes"] = summ["probes"]
             rec["own_seconds"] = summ["seconds"]
+    elif a.tool == "agentscan" and a.mode == "ports":
+        hosts, open_set, true_hosts = count_ports(a, rec, ts)
     elif a.tool == "agentscan" and a.result:
         found = ct.load_json(a.result) if os.path.exists(a.result) else {}
         for ip, h in found.items():
@@ -609,6 +649,24 @@ def goals(jobs, windows, meta):
     for wd in windows:
         goal(wd["ok"], f"5 rate cap {wd['rate']:,} pps: max {wd['max_1s_all']:,} packets in a 1 s window "
              f"({wd['max_1s_all'] / wd['rate'] * 100:.1f}%, limit 105%), tcpdump dropped {wd['dropped']}")
+    r24, dense = find(jobs, "as-rss-24"), find(jobs, "as-dense-all")
+    if r24 or dense:
+        out.append("")
+        out.append("Goals (issue #12, sparse streaming state):")
+    if dense:
+        ps = dense.get("port_states") or {}
+        rss = (dense.get("rss_kb") or 0) / 1024
+        done = dense.get("status") in ("done", "complete")
+        goal(done and rss < 64 and dense.get("mismatches") == 0,
+             f"-p- on the dense block: {dense['hosts_found']}/{dense['hosts_true']} live hosts, "
+             f"{fnum(w(dense), '{:.1f}')} s{'' if done else ' (not complete: ' + str(dense.get('status')) + ')'}, "
+             f"{fnum(dense.get('own_probes'))} probes, peak RSS {rss:.1f} MB (< 64); ports open "
+             f"{ps.get('open', 0):,}/{dense['open_true']:,}, closed {ps.get('closed', 0):,}/"
+             f"{dense.get('closed_true', 0):,}, filtered {ps.get('filtered', 0):,}")
+    if r24 and r16 and r15 and all(j.get("rss_kb") for j in (r24, r16, r15)):
+        a24, a16, a15 = (j["rss_kb"] / 1024 for j in (r24, r16, r15))
+        goal(max(a24, a16, a15) <= 1.1 * min(a24, a16, a15),
+             f"RSS flat from /24 to /15: /24 {a24:.1f} MB, /16 {a16:.1f} MB, /15 {a15:.1f} MB (within 10%)")
     os16, os24, nmo = find(jobs, "as-os"), find(jobs, "as-os-24"), find(jobs, "nmap-os")
     if os16 or os24:
         out.append("")
@@ -683,7 +741,8 @@ def main(argv):
     r.add_argument("--name", required=True)
     r.add_argument("--group", default="")
     r.add_argument("--tool", required=True, choices=("agentscan", "masscan", "nmap"))
-    r.add_argument("--mode", default="default", choices=("default", "pn", "offline"))
+    r.add_argument("--mode", default="default", choices=("default", "pn", "offline", "ports"))
+    r.add_argument("--db", help="mode ports: the agentscan store to count port states in")
     r.add_argument("--truth", required=True)
     r.add_argument("--scope", default="")
     r.add_argument("--loss", type=int, default=0)

@@ -3,13 +3,16 @@
 #include <check.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/capture.h"
 #include "engine/dns.h"
 #include "engine/fifo.h"
+#include "engine/hostports.h"
 #include "engine/hosttab.h"
+#include "engine/sendtimes.h"
 #include "engine/permute.h"
 #include "engine/portspec.h"
 #include "engine/ratelimit.h"
@@ -166,6 +169,92 @@ START_TEST(host_table)
 }
 END_TEST
 
+/* A host's port state while probed: a bit per port, the answers only, sorted for the
+ * store; held from the first probe until the host is stored. */
+START_TEST(host_port_state_is_sparse)
+{
+    as_hosttab t;
+    ck_assert_int_eq(as_hosttab_init(&t, 65535), 0);
+    int created;
+    long hn = as_hosttab_add(&t, 0xc6124001u, &created);
+    ck_assert_int_eq(hn, 0);
+    as_host *h = &t.hosts[hn];
+    ck_assert_ptr_null(h->ports);
+    ck_assert_int_eq(as_host_ports_alloc(&t, h), 0);
+    ck_assert_uint_eq(t.with_slots, 1);
+    as_hostports *p = h->ports;
+    ck_assert_int_eq(as_hostports_answered(p, 65534), 0);
+    ck_assert_int_eq(as_hostports_add(p, 65534, 2, 3, 64), 0);
+    ck_assert_int_eq(as_hostports_add(p, 21, 1, 1, 128), 0);
+    ck_assert_int_eq(as_hostports_add(p, 63, 2, 3, 64), 0);
+    ck_assert_int_eq(as_hostports_add(p, 64, 2, 3, 64), 0);
+    ck_assert_int_eq(as_hostports_answered(p, 65534), 1);
+    ck_assert_int_eq(as_hostports_answered(p, 63), 1);
+    ck_assert_int_eq(as_hostports_answered(p, 64), 1);
+    ck_assert_int_eq(as_hostports_answered(p, 65), 0);
+    ck_assert_int_eq(as_hostports_answered(p, 22), 0);
+    /* Silent ports cost a bit each: 65,535 ports with four answers fit in 9 KB, where a
+     * slot per port took 24 bytes each (1.5 MB). */
+    ck_assert_uint_lt((p->cap * sizeof *p->list) + (65535 + 63) / 64 * 8, 9 * 1024);
+    as_hostports_sort(p);
+    ck_assert_uint_eq(p->list[0].pi, 21);
+    ck_assert_uint_eq(p->list[0].ttl, 128);
+    ck_assert_uint_eq(p->list[1].pi, 63);
+    ck_assert_uint_eq(p->list[2].pi, 64);
+    ck_assert_uint_eq(p->list[3].pi, 65534);
+    /* Stored: the port state is freed, the host itself stays. */
+    as_host_release(&t, h);
+    ck_assert_ptr_null(h->ports);
+    ck_assert_uint_eq(t.with_slots, 0);
+    ck_assert_uint_eq(t.with_slots_peak, 1);
+    as_hosttab_free(&t);
+}
+END_TEST
+
+START_TEST(reasons_are_held_once)
+{
+    as_reasons r;
+    as_reasons_init(&r);
+    ck_assert_uint_eq(as_reasons_index(&r, NULL), 0);
+    ck_assert_str_eq(r.text[0], "");
+    uint8_t syn = as_reasons_index(&r, "syn-ack"), rst = as_reasons_index(&r, "reset");
+    ck_assert_uint_ne(syn, rst);
+    char copy[] = "syn-ack";     /* another pointer, the same text */
+    ck_assert_uint_eq(as_reasons_index(&r, copy), syn);
+    ck_assert_str_eq(r.text[rst], "reset");
+    static char many[AS_REASONS_MAX][8];
+    for (unsigned i = 0; i < AS_REASONS_MAX; i++)
+        snprintf(many[i], sizeof many[i], "r%u", i);
+    for (unsigned i = 0; i < AS_REASONS_MAX; i++)
+        as_reasons_index(&r, many[i]);
+    /* Full: a new reason reads as none rather than as another one. */
+    ck_assert_uint_eq(as_reasons_index(&r, "one-too-many"), 0);
+    ck_assert_uint_eq(as_reasons_index(&r, "reset"), rst);
+}
+END_TEST
+
+START_TEST(send_times_give_exact_samples_or_none)
+{
+    static as_sendtimes t;
+    memset(&t, 0, sizeof t);
+    uint64_t sent;
+    ck_assert_int_eq(as_sendtimes_take(&t, 0, &sent), 0);   /* item 0 is not "empty" */
+    as_sendtimes_note(&t, 0, 1000);
+    as_sendtimes_note(&t, 12345, 2000);
+    ck_assert_int_eq(as_sendtimes_take(&t, 0, &sent), 1);
+    ck_assert_uint_eq(sent, 1000);
+    ck_assert_int_eq(as_sendtimes_take(&t, 0, &sent), 0);   /* taken once */
+    /* A probe whose place another took gives no sample, never the other's time. */
+    uint64_t other = 1;
+    while (as_sendtimes_slot(other) != as_sendtimes_slot(12345))
+        other++;
+    as_sendtimes_note(&t, other, 3000);
+    ck_assert_int_eq(as_sendtimes_take(&t, 12345, &sent), 0);
+    ck_assert_int_eq(as_sendtimes_take(&t, other, &sent), 1);
+    ck_assert_uint_eq(sent, 3000);
+}
+END_TEST
+
 START_TEST(ring_order_and_overflow)
 {
     as_ring r;
@@ -276,6 +365,9 @@ int main(void)
     tcase_add_test(tc, port_lists);
     tcase_add_test(tc, dns_names_sanitised);
     tcase_add_test(tc, host_table);
+    tcase_add_test(tc, host_port_state_is_sparse);
+    tcase_add_test(tc, reasons_are_held_once);
+    tcase_add_test(tc, send_times_give_exact_samples_or_none);
     tcase_add_test(tc, ring_order_and_overflow);
     tcase_add_test(tc, ring_frames_in_place_wrap);
     tcase_add_test(tc, ring_between_two_threads);

@@ -538,6 +538,109 @@ START_TEST(port_state_is_streamed)
 }
 END_TEST
 
+static uint16_t *port_range(unsigned n)
+{
+    uint16_t *ports = malloc(n * sizeof *ports);
+    ck_assert_ptr_nonnull(ports);
+    for (unsigned i = 0; i < n; i++)
+        ports[i] = (uint16_t)(i + 1);
+    return ports;
+}
+
+/* Retries go by passes over a host's unanswered ports: an answered port is asked once, a
+ * silent one once per pass, and a pass starts only once the one before has timed out
+ * (after its last probe). */
+START_TEST(retry_passes_ask_only_the_unanswered)
+{
+    fixture f;
+    fx_init(&f, "198.18.1.10", NULL);
+    uint32_t ip = IP(198, 18, 1, 10);
+    as_sim_add_host(f.sim, ip, AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+    as_sim_set_port(f.sim, ip, 7, AS_PORT_FILTERED);
+    as_sim_set_port(f.sim, ip, 9, AS_PORT_FILTERED);
+    as_sim_set_port(f.sim, ip, 300, AS_PORT_OPEN);
+    uint16_t *ports = port_range(512);
+    f.o.ports = ports;
+    f.o.nports = 512;
+    f.o.max_retries = 2;
+    ck_assert_int_eq(fx_run(&f), 0);
+    uint64_t last_first = 0, t[4];
+    for (uint16_t p = 1; p <= 512; p++) {
+        unsigned n = syns_to(&f, ip, p, t, 4);
+        ck_assert_uint_eq(n, p == 7 || p == 9 ? 3 : 1);
+        if (t[0] > last_first)
+            last_first = t[0];
+    }
+    uint64_t t7[4], t9[4];
+    ck_assert_uint_eq(syns_to(&f, ip, 7, t7, 4), 3);
+    ck_assert_uint_eq(syns_to(&f, ip, 9, t9, 4), 3);
+    ck_assert_uint_ge(t7[1], last_first + 100000);
+    ck_assert_uint_ge(t9[1], last_first + 100000);
+    uint64_t last_second = t7[1] > t9[1] ? t7[1] : t9[1];
+    ck_assert_uint_ge(t7[2], last_second + 100000);
+    ck_assert_uint_ge(t9[2], last_second + 100000);
+    ck_assert_str_eq(port_state(&f, "198.18.1.10", 7), "filtered");
+    ck_assert_str_eq(port_state(&f, "198.18.1.10", 300), "open");
+    ck_assert_str_eq(port_state(&f, "198.18.1.10", 512), "closed");
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port"), 512);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE state = 'filtered' AND reason = 'no-response'"), 2);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE state = 'closed' AND reason = 'reset'"), 509);
+    free(ports);
+    fx_free(&f);
+}
+END_TEST
+
+/* A host finishes when its last pass times out: its silent ports are filtered then, and
+ * not before. Interrupted after its first pass, it keeps what answered and claims nothing
+ * about the port that has not yet had all its tries. */
+START_TEST(interrupted_host_claims_no_filtered_port_early)
+{
+    fixture f;
+    fx_init(&f, "198.18.1.10", NULL);
+    uint32_t ip = IP(198, 18, 1, 10);
+    as_sim_add_host(f.sim, ip, AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+    as_sim_set_port(f.sim, ip, 7, AS_PORT_FILTERED);
+    uint16_t *ports = port_range(256);
+    f.o.ports = ports;
+    f.o.nports = 256;
+    /* Liveness (echo, ACK/80) and the first pass over 256 ports, then the flag. */
+    as_sim_interrupt_after(f.sim, 2 + 256, &f.stop);
+    ck_assert_int_eq(fx_run(&f), AS_ERR_INTERRUPTED);
+    ck_assert_uint_eq(syns_to(&f, ip, 7, NULL, 0), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE state = 'closed'"), 255);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE state = 'filtered'"), 0);
+    free(ports);
+    fx_free(&f);
+}
+END_TEST
+
+/* Hosts that answer every port are done (stored, their state freed) as soon as the last
+ * answer comes, while a host with a silent port still waits for its passes: 30 hosts in
+ * turn never hold their state all at once, and the silent one is filtered in the end. */
+START_TEST(answered_hosts_finish_without_waiting_for_passes)
+{
+    fixture f;
+    fx_init(&f, "198.18.1.0/27", NULL);
+    for (unsigned i = 1; i <= 30; i++)
+        as_sim_add_host(f.sim, IP(198, 18, 1, i), AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+    as_sim_set_port(f.sim, IP(198, 18, 1, 5), 100, AS_PORT_FILTERED);
+    uint16_t *ports = port_range(2048);
+    f.o.ports = ports;
+    f.o.nports = 2048;
+    f.o.max_rate = 20000;   /* 100 ms of probes per host: longer than the 10 ms round trip */
+    f.o.max_retries = 4;
+    ck_assert_int_eq(fx_run(&f), 0);
+    ck_assert_uint_eq(f.sum.hosts_up, 30);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE state = 'closed'"), 30 * 2048 - 1);
+    ck_assert_str_eq(port_state(&f, "198.18.1.5", 100), "filtered");
+    ck_assert_uint_eq(syns_to(&f, IP(198, 18, 1, 5), 100, NULL, 0), 5);
+    /* One host's probes at a time, each stored within the 200 ms store batch. */
+    ck_assert_uint_le(f.sum.port_hosts_peak, 6);
+    free(ports);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(dry_run_writes_the_frames_as_pcap)
 {
     fixture f;
@@ -666,6 +769,58 @@ START_TEST(udp_answer_makes_a_pn_host_up)
 }
 END_TEST
 
+/* TCP -p- and UDP ports in one scan: the UDP port indexes lie above 65,535, so the work
+ * item's port field must hold them (AS_ITEM_PORT); each UDP port is asked with the UDP
+ * probe and settled in the host's sparse answers, the silent one open|filtered. */
+START_TEST(tcp_all_ports_and_udp_fit_the_work_item)
+{
+    fixture f;
+    fx_init(&f, "198.18.5.3", NULL);
+    as_sim_add_host(f.sim, IP(198, 18, 5, 3), AS_SIM_ECHO, AS_PORT_CLOSED, 64);
+    as_sim_set_port(f.sim, IP(198, 18, 5, 3), 22, AS_PORT_OPEN);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 3), 137, AS_PORT_OPEN);
+    as_sim_set_udp_port(f.sim, IP(198, 18, 5, 3), 161, AS_PORT_FILTERED);
+    size_t n = 65535 + 3;
+    uint16_t *ports = malloc(n * sizeof *ports);
+    uint8_t *proto = malloc(n);
+    ck_assert_ptr_nonnull(ports);
+    ck_assert_ptr_nonnull(proto);
+    for (unsigned i = 0; i < 65535; i++) {
+        ports[i] = (uint16_t)(i + 1);
+        proto[i] = 6;
+    }
+    static const uint16_t udp[] = {137, 161, 500};
+    for (size_t i = 0; i < 3; i++) {
+        ports[65535 + i] = udp[i];
+        proto[65535 + i] = 17;
+    }
+    f.o.ports = ports;
+    f.o.port_proto = proto;
+    f.o.nports = n;
+    f.o.max_retries = 1;
+    f.o.max_rate = 200000;
+    ck_assert_int_eq(fx_run(&f), 0);
+    ck_assert_uint_eq(f.sum.hosts_up, 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'tcp' AND state = 'closed'"), 65534);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'tcp' AND port = 22 AND state = 'open'"), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp'"), 3);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp' AND port = 137 AND state = 'open'"), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp' AND port = 161 AND state = 'open|filtered'"), 1);
+    ck_assert_int_eq(count_rows(&f, "SELECT count(*) FROM port WHERE proto = 'udp' AND port = 500 AND state = 'closed'"), 1);
+    /* The UDP probes went out as UDP: 137 and 500 once, the silent 161 once per pass. */
+    unsigned nudp = 0;
+    for (size_t i = 0; i < as_sim_nsent(f.sim); i++)
+    {
+        const as_sim_sent *e = as_sim_sent_at(f.sim, i);
+        nudp += e->l4 == AS_L4_UDP && e->dst == IP(198, 18, 5, 3) && (e->dport == 137 || e->dport == 161 || e->dport == 500);
+    }
+    ck_assert_uint_eq(nudp, 4);
+    free(ports);
+    free(proto);
+    fx_free(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scan_sim");
@@ -683,11 +838,15 @@ static Suite *suite(void)
     tcase_add_test(tc, interrupt_stops_in_order_and_keeps_results);
     tcase_add_test(tc, all_ports_with_os_detection_finishes);
     tcase_add_test(tc, port_state_is_streamed);
+    tcase_add_test(tc, retry_passes_ask_only_the_unanswered);
+    tcase_add_test(tc, interrupted_host_claims_no_filtered_port_early);
+    tcase_add_test(tc, answered_hosts_finish_without_waiting_for_passes);
     tcase_add_test(tc, sim_rate_limits_duplicate_syns);
     tcase_add_test(tc, dry_run_writes_the_frames_as_pcap);
     tcase_add_test(tc, dry_run_describes_a_frame);
     tcase_add_test(tc, udp_ports_get_nmaps_states);
     tcase_add_test(tc, udp_answer_makes_a_pn_host_up);
+    tcase_add_test(tc, tcp_all_ports_and_udp_fit_the_work_item);
     suite_add_tcase(s, tc);
     return s;
 }
