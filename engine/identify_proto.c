@@ -21,13 +21,17 @@ static void set_product(as_id_conn *c, const char *product, const char *version)
 static void keep_ntlm(as_id_conn *c, const as_ntlm_info *n, int source)
 {
     as_id_result *r = &c->host->res;
-    /* SMB first, then RDP, then WinRM: the same host answers alike on each. */
-    if (r->has_ntlm && r->ntlm_source <= source)
+    /* SMB first, then RDP, then WinRM: the same host answers alike on each; from one
+     * source the lowest port, whichever answered first (so the result never depends on
+     * which connection came back sooner). */
+    uint16_t port = as_id_port_of(c)->port;
+    if (r->has_ntlm && (r->ntlm_source < source ||
+                        (r->ntlm_source == source && r->ntlm_port <= port)))
         return;
     r->ntlm = *n;
     r->has_ntlm = 1;
     r->ntlm_source = source;
-    r->ntlm_port = as_id_port_of(c)->port;
+    r->ntlm_port = port;
 }
 
 static void ip_text(uint32_t ip, char *buf, size_t len)
@@ -83,12 +87,14 @@ void as_id_proto_start(as_id_conn *c)
 static void keep_cert(as_id_conn *c)
 {
     as_id_result *r = &c->host->res;
-    if (r->has_tls)
-        return;
+    if (r->has_tls && r->tls_port <= as_id_port_of(c)->port)
+        return;     /* the lowest port's certificate, whatever answered first */
     X509 *x = SSL_get1_peer_certificate(c->ssl);
     unsigned char *der = NULL;
     int len = x ? i2d_X509(x, &der) : -1;
-    if (len > 0 && as_tls_cert_parse(der, (size_t)len, &r->tls) == 0) {
+    as_tls_cert cert;
+    if (len > 0 && as_tls_cert_parse(der, (size_t)len, &cert) == 0) {
+        r->tls = cert;
         r->has_tls = 1;
         r->tls_port = as_id_port_of(c)->port;
     }
@@ -244,7 +250,8 @@ static void http_data(as_id_conn *c, int at_end)
     }
     as_id_result *r = &c->host->res;
     uint16_t port = as_id_port_of(c)->port;
-    if (h->server[0] && r->http_server[0] == '\0') {
+    /* The lowest web port's Server header, whichever answered first. */
+    if (h->server[0] && (r->http_server[0] == '\0' || port < r->http_port)) {
         snprintf(r->http_server, sizeof r->http_server, "%.255s", h->server);
         r->http_port = port;
     }
