@@ -42,7 +42,7 @@ elif mutation == "phantom":
 elif mutation == "port":
     by["198.18.2.11"]["ports"][1]["state"] = "closed"
 elif mutation == "udp-port":
-    next(p for p in by["198.18.78.11"]["ports"] if p["proto"] == "udp")["state"] = "open|filtered"
+    next(p for p in by["198.18.6.11"]["ports"] if p["proto"] == "udp")["state"] = "open|filtered"
 elif mutation == "tcp-only":
     for h in hosts:
         h["ports"] = [p for p in h["ports"] if p["proto"] == "tcp"]
