@@ -40,7 +40,9 @@ typedef struct push_ctx {
     const char *ci;
     char server[256];
     int64_t scan, pg_scan;
-    double seen;
+    double seen;            /* the scan's end: when a host's own time is not known */
+    double started;         /* the scan's start */
+    sqlite3_stmt *host_times;   /* the spool's first and last seen of a host */
     host_map *map;
     size_t nmap, mapcap;
     char *claimed;          /* "{id,...}": hosts this scan's observations took */
@@ -115,11 +117,33 @@ static int pg_one(push_ctx *p, const char *sql, int n, const char *const *v, int
  * address 1, a MAC never contradicted, not a host this scan already claimed), created or
  * updated as add_host does (address, last seen and count move only when it was up): one
  * statement, one round trip. */
+/* When the scan saw the spool's host: its last or first seen there when that falls within
+ * the scan (the time add_host recorded), else the scan's end. */
+static double seen_at(push_ctx *p, int64_t spool_host)
+{
+    double t = p->seen;
+    sqlite3_stmt *s = p->host_times;
+    if (s == NULL && sqlite3_prepare_v2(p->sp->db, "SELECT first_seen, last_seen FROM host "
+                                        "WHERE id = ?1", -1, &p->host_times, NULL) != SQLITE_OK)
+        return t;
+    s = p->host_times;
+    sqlite3_bind_int64(s, 1, spool_host);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        double first = sqlite3_column_double(s, 0), last = sqlite3_column_double(s, 1);
+        if (last >= p->started && last <= p->seen)
+            t = last;
+        else if (first >= p->started && first <= p->seen)
+            t = first;
+    }
+    sqlite3_reset(s);
+    return t;
+}
+
 static int reconcile(push_ctx *p, const char *ip, const char *mac, const char *name, int up,
-                     int64_t *host)
+                     double when, int64_t *host)
 {
     char seen[40], upc[4];
-    snprintf(seen, sizeof seen, "%.17g", p->seen);
+    snprintf(seen, sizeof seen, "%.17g", when);
     snprintf(upc, sizeof upc, "%d", up != 0);
     const char *v[] = {mac, name, ip, p->claimed && *p->claimed ? p->claimed : "{}", seen, upc};
     return pg_one(p,
@@ -252,7 +276,7 @@ static int copy_table(push_ctx *p, const char *table, int per_host)
             int64_t from = sqlite3_column_int64(s, ci_host), to = 0;
             if (observation) {
                 if (reconcile(p, v[ci_ip], v[ci_mac], v[ci_name], sqlite3_column_int(s, ci_up),
-                              &to) < 0 || to == 0 || claim(p, to) < 0 ||
+                              seen_at(p, from), &to) < 0 || to == 0 || claim(p, to) < 0 ||
                     AS_VEC_RESERVE(p->map, p->mapcap, p->nmap + 1) != 0) {
                     if (to == 0 && !*p->err)
                         snprintf(p->err, p->errlen, "push failed: no host for %s", v[ci_ip]);
@@ -307,8 +331,9 @@ static int copy_scan(push_ctx *p)
     for (int i = 1; i < n; i++)
         v[i - 1] = col_text(s, i, num[i], sizeof num[i]);
     int fin = col_index(s, "finished"), sta = col_index(s, "started");
+    p->started = sqlite3_column_double(s, sta);
     p->seen = sqlite3_column_type(s, fin) != SQLITE_NULL ? sqlite3_column_double(s, fin)
-                                                         : sqlite3_column_double(s, sta);
+                                                         : p->started;
     placeholders(n - 1, ph, sizeof ph);
     snprintf(sql, sizeof sql, "INSERT INTO scan(%s) VALUES(%s) RETURNING id", cols + 4, ph);
     int rc = pg_one(p, sql, n - 1, v, &p->pg_scan);
@@ -482,5 +507,6 @@ int as_pg_push(as_store *spool, const char *conninfo, as_push_result *r, char *e
     free(p.map);
     free(p.claimed);
     free(p.b.v);
+    sqlite3_finalize(p.host_times);
     return rc;
 }

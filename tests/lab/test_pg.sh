@@ -96,17 +96,14 @@ check "host for host, port for port: the gateways' union equals the unsharded sc
 check "one host row per machine on the server" \
     test "$(psql_q "SELECT count(*) FROM host")" = "$(psql_q "SELECT count(DISTINCT ip) FROM observation")"
 
-# The reference scan pushed too: then export and deploy-report of that scan read the same
-# from the file and from the server.
+# The reference file, with a second scan, pushed too: then diff, export, deploy-report and
+# hosts read the same from the file and from the server.
+check "a second reference scan into SQLite" run_scan "$X/full.db" --seed 8 --max-rate 20000 "$T"
 check "push the reference file as a spool" timeout 60 "$A" push --spool "$X/full.db" --db "$PG"
-same_output() {  # same_output ARGS...: file and server agree (scan and host numbers aside)
-    local sid
-    sid=$(psql_q "SELECT max(id) FROM scan")
-    timeout 60 "$A" "$@" --db "$X/full.db" --scan 1 >"$X/o.file" &&
-        timeout 60 "$A" "$@" --db "$PG" --scan "$sid" >"$X/o.pg" || return 1
-    python3 - "$X/o.file" "$X/o.pg" <<'PY'
+compare_json() {  # compare_json FILE_OUT PG_OUT: equal but for scan and host numbers
+    python3 - "$1" "$2" <<'PY'
 import json, sys
-IDS = {"scan_id", "host_id", "scan", "id", "previous_scan"}
+IDS = {"scan_id", "host_id", "scan", "id", "previous_scan", "scan_a", "scan_b"}
 def strip(v):
     if isinstance(v, dict):
         return {k: strip(x) for k, x in v.items() if k not in IDS}
@@ -114,10 +111,28 @@ def strip(v):
         return [strip(x) for x in v]
     return v
 a, b = (strip(json.load(open(f))) for f in sys.argv[1:3])
-print("same" if a == b else f"differ:\n{json.dumps(a)[:400]}\n{json.dumps(b)[:400]}")
+print("same" if a == b else f"differ:\n{json.dumps(a)[:600]}\n{json.dumps(b)[:600]}")
 sys.exit(0 if a == b and a else 1)
 PY
 }
+same_diff() {
+    local sid
+    sid=$(psql_q "SELECT max(id) FROM scan")
+    timeout 60 "$A" diff 1 2 --format json --db "$X/full.db" >"$X/d.file"
+    [[ $? -le 1 ]] || return 1
+    timeout 60 "$A" diff $((sid - 1)) "$sid" --format json --db "$PG" >"$X/d.pg"
+    [[ $? -le 1 ]] || return 1
+    compare_json "$X/d.file" "$X/d.pg"
+}
+check "diff: the same from the file and from the server" same_diff
+same_output() {  # same_output ARGS...: file and server agree (scan and host numbers aside)
+    local sid
+    sid=$(psql_q "SELECT max(id) FROM scan")
+    timeout 60 "$A" "$@" --db "$X/full.db" --scan 2 >"$X/o.file" &&
+        timeout 60 "$A" "$@" --db "$PG" --scan "$sid" >"$X/o.pg" || return 1
+    compare_json "$X/o.file" "$X/o.pg"
+}
+check "export: the same from the file and from the server" same_output export --format json
 check "deploy-report: the same from the file and from the server" same_output deploy-report --format json
 check "hosts: the same from the file and from the server" same_output hosts --format json
 
