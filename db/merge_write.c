@@ -18,15 +18,19 @@ static int cmp_hv(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The most decisive state wins between two shards: open, closed, filtered, then UDP's
+ * open|filtered (silence, which any answer settles). */
 static int state_rank(const char *s)
 {
-    return !strcmp(s, "open") ? 3 : !strcmp(s, "closed") ? 2 : !strcmp(s, "filtered") ? 1 : 0;
+    return !strcmp(s, "open") ? 4 : !strcmp(s, "closed") ? 3 : !strcmp(s, "filtered") ? 2
+         : !strcmp(s, "open|filtered") ? 1 : 0;
 }
 
 static uint8_t state_enum(const char *s)
 {
-    int r = state_rank(s);
-    return r == 3 ? AS_PORT_OPEN : r == 2 ? AS_PORT_CLOSED : r == 1 ? AS_PORT_FILTERED : AS_PORT_UNKNOWN;
+    static const uint8_t by_rank[] = {AS_PORT_UNKNOWN, AS_PORT_OPEN_FILTERED, AS_PORT_FILTERED,
+                                      AS_PORT_CLOSED, AS_PORT_OPEN};
+    return by_rank[state_rank(s)];
 }
 
 static void put_port(as_port_record *pr, const as_port_view *p)
