@@ -106,7 +106,7 @@ static const as_opt_info opts[AS_OPT_COUNT] = {
         NULL, "FILE", CFG | SCAN},
     [AS_OPT_IDENTIFY] = {"identify", NULL, AS_T_BOOL, 0, 0, "yes", "--no-identify",
         "ask open ports who they are (SSH, SMB, RDP, HTTP/TLS, WinRM, NBSTAT, SNMP) after the "
-        "sweep; no login is tried", AS_CLI_SWITCH, "no", NULL, CFG | SCAN},
+        "sweep; no login is tried", AS_CLI_SWITCH, "no", NULL, CFG | SCAN | SENDS},
     [AS_OPT_MAX_CONNECTIONS] = {"max-connections", NULL, AS_T_INT, 1, 16384, "256",
         "--max-connections", "identity phase: connections at once", AS_CLI_VALUE, NULL, "N",
         CFG | SCAN},

@@ -33,6 +33,7 @@ void as_sends_defaults(as_sends *s)
     s->ack[0] = 80;
     s->nack = 1;
     s->resolve = 1;
+    s->identify = 1;
     /* The default list of the installed tables, as a scan without -p, -sS or -sU asks. */
     as_job none;
     memset(&none, 0, sizeof none);
@@ -74,6 +75,8 @@ static int from_job(as_sends *s, const as_job *j, int given_only, char *err, siz
     }
     if (USE(AS_OPT_OS))
         s->os = as_job_num(j, AS_OPT_OS) != 0;
+    if (USE(AS_OPT_IDENTIFY))
+        s->identify = as_job_num(j, AS_OPT_IDENTIFY) != 0;
     if (USE(AS_OPT_RESOLVE))
         s->resolve = as_job_num(j, AS_OPT_RESOLVE) != 0;
     const char *dns = as_job_get(j, AS_OPT_DNS_SERVERS), *src = as_job_get(j, AS_OPT_SOURCE);

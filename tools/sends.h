@@ -21,6 +21,7 @@ typedef struct as_sends {
     char udp_ports[512];        /* UDP ports, canonical list */
     size_t nudp;
     int os;
+    int identify;               /* the identity phase: connections to open ports, NBSTAT, SNMP */
     int resolve;
     char dns[256];              /* resolvers, ","-separated; "" = the system's */
 } as_sends;

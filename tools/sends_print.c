@@ -43,6 +43,18 @@ static size_t build(const as_sends *s, rule *r)
                       "UDP, ICMP unreachable"};
         snprintf(r[n++].ports, sizeof r[0].ports, "%s", s->udp_ports);
     }
+    if (s->identify) {
+        r[n] = (rule){"udp", "137,161", "an NBSTAT query (137) and an SNMP v2c GET (161), once "
+                      "each to every live host", "identity phase (--no-identify: none)",
+                      "UDP, ICMP unreachable"};
+        n++;
+        if (s->nports > 0) {
+            r[n] = (rule){"tcp", "", "a connection to each open port of these: the protocol's "
+                          "greeting (SSH banner, SMB2/NTLMSSP, RDP, HTTP/TLS, WinRM); no login",
+                          "identity phase", "the service's answer"};
+            snprintf(r[n++].ports, sizeof r[0].ports, "%s", s->ports);
+        }
+    }
     if (s->os) {
         r[n] = (rule){"tcp", "", "SYN with options, ECN, NULL, FIN/PSH/URG and ACK to one open "
                       "and one closed port per live host (a high port when none was closed)",
@@ -79,9 +91,10 @@ static int print_text(const as_sends *s, const rule *r, size_t n, const char *dn
         fprintf(out, "%2zu. udp/53 (tcp/53 for long answers) to %s: reverse DNS (PTR) of live "
                 "hosts\n    replies: DNS answers\n", n + 1, *dns ? dns : "the system's resolvers");
     fprintf(out, "\nStateful firewalls pass the replies as established/related; stateless ones need "
-            "them allowed back to %s. Nothing else: agentscan opens no connection, logs in "
-            "nowhere, and needs no inbound access. Hosts on the scanner's own segment are found "
-            "by ARP.\n", src);
+            "them allowed back to %s. Nothing else: agentscan %s, logs in nowhere, sends no "
+            "credential, and needs no inbound access. Hosts on the scanner's own segment are "
+            "found by ARP.\n", src, s->identify ? "connects only to the open ports above" :
+            "opens no connection");
     return ferror(out) ? -1 : 0;
 }
 
@@ -115,7 +128,7 @@ static int print_json(const as_sends *s, const rule *r, size_t n, const char *dn
 int as_sends_print(const as_sends *s, const char *resolv_conf, const char *format, FILE *out,
                    char *err, size_t errlen)
 {
-    rule r[9];
+    rule r[12];
     size_t n = build(s, r);
     char dns[256];
     as_sends_resolvers(s, resolv_conf, dns, sizeof dns);
