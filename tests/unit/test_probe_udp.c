@@ -111,7 +111,8 @@ static size_t udp_answer(uint8_t *f, uint16_t port, uint16_t dport, const uint8_
     as_put16(f + 34, port);
     as_put16(f + 36, dport);
     as_put16(f + 38, (uint16_t)(8 + dlen));
-    memcpy(f + 42, data, dlen);
+    if (dlen > 0)
+        memcpy(f + 42, data, dlen);
     return 42 + dlen;
 }
 
