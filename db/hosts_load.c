@@ -214,12 +214,8 @@ static int read_os(sqlite3_stmt *s, as_host_view *h, size_t *cap)
     return oom ? -1 : 0;
 }
 
-typedef int (*row_fn)(sqlite3_stmt *s, as_host_view *h, size_t *cap);
-
-/* Hosts are sorted by host id here and the rows come ordered by host id (column 0): one
- * pass attaches them. count says how many each host already has (for its array's cap). */
-static int attach_rows(as_store *st, as_scan_view *v, const char *sql, row_fn fn, int is_os,
-                       char *err, size_t errlen)
+int as_attach_rows(as_store *st, as_scan_view *v, const char *sql, as_row_fn fn,
+                   as_row_count_fn count, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
@@ -236,7 +232,7 @@ static int attach_rows(as_store *st, as_scan_view *v, const char *sql, row_fn fn
         if (!cur || cur->host_id != id) {
             cur = v->nhosts ? bsearch(&id, v->hosts, v->nhosts, sizeof *v->hosts, cmp_host_id)
                             : NULL;
-            cap = cur ? (is_os ? cur->nos : cur->nports) : 0;
+            cap = cur && count ? count(cur) : 0;
         }
         if (cur && fn(s, cur, &cap) < 0)
             break;      /* cur is NULL for hosts filtered out as down */
@@ -249,13 +245,16 @@ static int attach_rows(as_store *st, as_scan_view *v, const char *sql, row_fn fn
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static size_t count_ports(const as_host_view *h) { return h->nports; }
+static size_t count_os(const as_host_view *h) { return h->nos; }
+
 static int load_ports(as_store *st, as_scan_view *v, char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT host_id, proto, port, state, reason, service, reason_ttl, product, version,"
         "  confirmed FROM port "
         "WHERE scan_id = ?1 ORDER BY host_id, proto, port";
-    return attach_rows(st, v, sql, read_port, 0, err, errlen);
+    return as_attach_rows(st, v, sql, read_port, count_ports, err, errlen);
 }
 
 static int load_os(as_store *st, as_scan_view *v, char *err, size_t errlen)
@@ -263,7 +262,7 @@ static int load_os(as_store *st, as_scan_view *v, char *err, size_t errlen)
     static const char sql[] =
         "SELECT host_id, name, accuracy, vendor, family, generation, type, cpe FROM os_match "
         "WHERE scan_id = ?1 ORDER BY host_id, rank";
-    return attach_rows(st, v, sql, read_os, 1, err, errlen);
+    return as_attach_rows(st, v, sql, read_os, count_os, err, errlen);
 }
 
 static int cmp_ip(const void *a, const void *b)

@@ -34,21 +34,6 @@ void as_identity_view_free(as_host_view *h)
     h->nevidence = 0;
 }
 
-static as_host_view *by_id(as_scan_view *v, int64_t id)
-{
-    size_t lo = 0, hi = v->nhosts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v->hosts[mid].host_id == id)
-            return &v->hosts[mid];
-        if (v->hosts[mid].host_id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;    /* a host filtered out as down */
-}
-
 /* An empty string means unknown as NULL does: the writer stores "" as NULL, other writers
  * of the file may not. */
 static char *text(sqlite3_stmt *s, int col, int *oom)
@@ -66,8 +51,9 @@ static int int_or(sqlite3_stmt *s, int col, int dflt)
     return sqlite3_column_type(s, col) == SQLITE_NULL ? dflt : sqlite3_column_int(s, col);
 }
 
-static int read_identity(sqlite3_stmt *s, as_host_view *h)
+static int read_identity(sqlite3_stmt *s, as_host_view *h, size_t *cap)
 {
+    (void)cap;     /* one row a host */
     as_identity_view *d = calloc(1, sizeof *d);
     if (!d)
         return -1;
@@ -119,35 +105,9 @@ static int read_evidence(sqlite3_stmt *s, as_host_view *h, size_t *cap)
     return oom ? -1 : 0;
 }
 
-/* Rows come ordered by host id: one pass attaches them. */
-static int attach(as_store *st, as_scan_view *v, const char *sql, int evidence, char *err,
-                  size_t errlen)
+static size_t count_evidence(const as_host_view *h)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(s, 1, v->id) != SQLITE_OK) {
-        as_db_fail(st, err, errlen);
-        sqlite3_finalize(s);
-        return -1;
-    }
-    as_host_view *cur = NULL;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
-        if (!cur || cur->host_id != id) {
-            cur = by_id(v, id);
-            cap = cur ? cur->nevidence : 0;
-        }
-        if (cur && (evidence ? read_evidence(s, cur, &cap) : read_identity(s, cur)) < 0)
-            break;
-    }
-    if (rc == SQLITE_ROW)
-        as_db_errf(st, err, errlen, "out of memory reading scan %lld", (long long)v->id);
-    else if (rc != SQLITE_DONE)
-        as_db_fail(st, err, errlen);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return h->nevidence;
 }
 
 int as_identity_load(as_store *st, as_scan_view *v, char *err, size_t errlen)
@@ -161,7 +121,7 @@ int as_identity_load(as_store *st, as_scan_view *v, char *err, size_t errlen)
     static const char evidence[] =
         "SELECT host_id, kind, source, proto, port, value, verdict, confidence FROM evidence "
         "WHERE scan_id = ?1 ORDER BY host_id, seq";
-    if (attach(st, v, identity, 0, err, errlen) != 0)
+    if (as_attach_rows(st, v, identity, read_identity, NULL, err, errlen) != 0)
         return -1;
-    return attach(st, v, evidence, 1, err, errlen);
+    return as_attach_rows(st, v, evidence, read_evidence, count_evidence, err, errlen);
 }

@@ -180,6 +180,15 @@ typedef struct as_scan_view {
 /* A copy of a text column; NULL columns become NULL (null_ok) or "". *oom set on failure. */
 char *as_col_dup(sqlite3_stmt *s, int col, int null_ok, int *oom);
 
+/* hosts_load.c: runs sql (?1 = v->id, host id in column 0, rows ordered by host id) and
+ * hands each row to fn with its host (v->hosts sorted by host id; rows of hosts not there,
+ * filtered out as down, are skipped) and the capacity of the array it grows, which starts
+ * at count(host) (NULL: 0). 0, or -1 with err. */
+typedef int (*as_row_fn)(sqlite3_stmt *s, as_host_view *h, size_t *cap);
+typedef size_t (*as_row_count_fn)(const as_host_view *h);
+int as_attach_rows(as_store *st, as_scan_view *v, const char *sql, as_row_fn fn,
+                   as_row_count_fn count, char *err, size_t errlen);
+
 /* identity_load.c: attaches the scan's identity and evidence rows to its hosts (v->hosts
  * sorted by host id, as hosts_load.c has them while loading); frees them again. */
 int as_identity_load(as_store *st, as_scan_view *v, char *err, size_t errlen);
